@@ -1,0 +1,50 @@
+#include "netipc/wire/batch.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace netipc::wire {
+
+namespace {
+// Enough directory slots for typical batches without a slide; the writer
+// grows past it on demand.
+constexpr std::uint32_t initial_batch_slots = 16;
+} // namespace
+
+BatchBuilder::BatchBuilder(MutableBytes out, std::uint32_t max_items) noexcept
+    : writer_(out, 0, std::min(max_items, initial_batch_slots)), max_items_(max_items) {}
+
+Result<MutableBytes> BatchBuilder::reserve(std::size_t length) noexcept {
+    if (writer_.item_count() >= max_items_) {
+        return fail(Errc::limit_exceeded, "batch already holds the negotiated maximum of items");
+    }
+    return writer_.append(length);
+}
+
+Result<void> BatchBuilder::add(Bytes item) noexcept {
+    auto slot = reserve(item.size());
+    if (!slot) {
+        return std::unexpected(slot.error());
+    }
+    if (!item.empty()) {
+        std::memcpy(slot->data(), item.data(), item.size());
+    }
+    return {};
+}
+
+Result<BatchView> BatchView::parse(Bytes payload, std::uint32_t item_count) noexcept {
+    auto items = PackedDirectoryView::parse(payload, item_count);
+    if (!items) {
+        return std::unexpected(items.error());
+    }
+    return BatchView(*items);
+}
+
+Result<Bytes> BatchView::at(std::uint32_t index) const noexcept {
+    if (index >= size()) {
+        return fail(Errc::out_of_bounds, "batch item index past the last item");
+    }
+    return items_.item(index);
+}
+
+} // namespace netipc::wire

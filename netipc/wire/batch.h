@@ -1,0 +1,61 @@
+// Level 1 batch payloads: one message (flags BATCH, item_count N) carrying N
+// items of the same method behind an item directory. Items are 8-aligned and
+// the payload is padded after its last item to a multiple of 8.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+#include "netipc/wire/packed_directory.h"
+
+namespace netipc::wire {
+
+inline constexpr std::uint32_t no_item_limit = std::numeric_limits<std::uint32_t>::max();
+
+// Assembles a batch payload in a caller-owned buffer (no allocation).
+// Not thread-safe.
+class BatchBuilder {
+public:
+    // `max_items` is the negotiated batch-item ceiling: adding more fails
+    // with Errc::limit_exceeded.
+    explicit BatchBuilder(MutableBytes out, std::uint32_t max_items = no_item_limit) noexcept;
+
+    // Copies one encoded item into the batch.
+    Result<void> add(Bytes item) noexcept;
+
+    // Reserves `length` bytes for an item the caller encodes in place; the
+    // span is valid until the next add/reserve/finish.
+    Result<MutableBytes> reserve(std::size_t length) noexcept;
+
+    // Returns the payload length (directory, items and tail padding).
+    Result<std::size_t> finish() noexcept { return writer_.finish(TailPadding::to_alignment); }
+
+    void reset() noexcept { writer_.reset(); }
+    std::uint32_t item_count() const noexcept { return writer_.item_count(); }
+
+private:
+    PackedDirectoryWriter writer_;
+    std::uint32_t max_items_;
+};
+
+// Zero-copy access to the items of a received batch payload. Borrows the
+// payload bytes: valid only while the buffer that holds them is unchanged
+// (for Level 2 clients, until the next call on the same client).
+class BatchView {
+public:
+    // Validates the directory of a batch payload holding `item_count` items
+    // (the outer header's item_count).
+    static Result<BatchView> parse(Bytes payload, std::uint32_t item_count) noexcept;
+
+    std::uint32_t size() const noexcept { return items_.size(); }
+    Bytes operator[](std::uint32_t index) const noexcept { return items_.item(index); }
+
+    // Bounds-checked access for indices that come from outside.
+    Result<Bytes> at(std::uint32_t index) const noexcept;
+
+private:
+    explicit BatchView(PackedDirectoryView items) noexcept : items_(items) {}
+    PackedDirectoryView items_;
+};
+
+} // namespace netipc::wire

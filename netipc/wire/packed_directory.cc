@@ -1,0 +1,104 @@
+#include "netipc/wire/packed_directory.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace netipc::wire {
+
+PackedDirectoryWriter::PackedDirectoryWriter(MutableBytes out, std::size_t prefix_len,
+                                             std::uint32_t reserved_slots) noexcept
+    : out_(out), prefix_len_(prefix_len), initial_slots_(reserved_slots),
+      reserved_slots_(reserved_slots) {}
+
+void PackedDirectoryWriter::reset() noexcept {
+    reserved_slots_ = initial_slots_;
+    item_count_ = 0;
+    packed_len_ = 0;
+}
+
+bool PackedDirectoryWriter::grow_directory() noexcept {
+    // Prefer doubling; when the buffer is tight take just one more slot, so
+    // the directory never costs more room than the final payload needs.
+    const std::uint32_t doubled = std::max<std::uint32_t>(reserved_slots_ * 2U, 4U);
+    for (std::uint32_t slots : {doubled, reserved_slots_ + 1U}) {
+        const std::size_t new_start = prefix_len_ + std::size_t{slots} * directory_entry_size;
+        if (new_start + packed_len_ <= out_.size()) {
+            std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
+            reserved_slots_ = slots;
+            return true;
+        }
+    }
+    return false;
+}
+
+Result<MutableBytes> PackedDirectoryWriter::append(std::size_t length) noexcept {
+    if (item_count_ == std::numeric_limits<std::uint32_t>::max()) {
+        return fail(Errc::overflow, "too many items for a u32 item count");
+    }
+    if (item_count_ == reserved_slots_ && !grow_directory()) {
+        return fail(Errc::overflow, "no room for another directory entry");
+    }
+    const std::size_t offset = align8(packed_len_);
+    const std::size_t start = packed_start() + offset;
+    if (start > out_.size() || length > out_.size() - start) {
+        return fail(Errc::overflow, "no room for the item in the buffer");
+    }
+    if (offset + length > std::numeric_limits<std::uint32_t>::max()) {
+        return fail(Errc::overflow, "packed area exceeds the u32 offset range");
+    }
+    std::memset(out_.data() + packed_start() + packed_len_, 0, offset - packed_len_);
+    const DirectoryEntry entry{static_cast<std::uint32_t>(offset),
+                               static_cast<std::uint32_t>(length)};
+    encode_unchecked(entry, out_.data() + prefix_len_ + item_count_ * directory_entry_size);
+    ++item_count_;
+    packed_len_ = offset + length;
+    return out_.subspan(start, length);
+}
+
+Result<std::size_t> PackedDirectoryWriter::finish(TailPadding padding) noexcept {
+    const std::size_t final_start = prefix_len_ + std::size_t{item_count_} * directory_entry_size;
+    if (final_start != packed_start()) {
+        std::memmove(out_.data() + final_start, out_.data() + packed_start(), packed_len_);
+        reserved_slots_ = item_count_;
+    }
+    std::size_t end = final_start + packed_len_;
+    if (padding == TailPadding::to_alignment) {
+        const std::size_t padded = final_start + align8(packed_len_);
+        if (padded > out_.size()) {
+            return fail(Errc::overflow, "no room for the trailing alignment padding");
+        }
+        std::memset(out_.data() + end, 0, padded - end);
+        end = padded;
+    }
+    return end;
+}
+
+Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
+                                                       std::uint32_t item_count) noexcept {
+    const std::size_t directory_len = std::size_t{item_count} * directory_entry_size;
+    if (directory_len > region.size()) {
+        return fail(Errc::bad_item_count, "item directory does not fit in the payload");
+    }
+    PackedDirectoryView view;
+    view.directory_ = region.first(directory_len);
+    view.packed_ = region.subspan(directory_len);
+    view.item_count_ = item_count;
+    for (std::uint32_t i = 0; i < item_count; ++i) {
+        const auto entry = load<DirectoryEntry>(view.directory_.data() + i * directory_entry_size);
+        if (entry.offset % item_alignment != 0) {
+            return fail(Errc::bad_alignment, "item offset is not a multiple of 8");
+        }
+        if (std::uint64_t{entry.offset} + entry.length > view.packed_.size()) {
+            return fail(Errc::out_of_bounds, "item extends past the packed item area");
+        }
+    }
+    return view;
+}
+
+Bytes PackedDirectoryView::item(std::uint32_t index) const noexcept {
+    const auto entry = load<DirectoryEntry>(directory_.data() + index * directory_entry_size);
+    return packed_.subspan(entry.offset, entry.length);
+}
+
+} // namespace netipc::wire
