@@ -1,0 +1,97 @@
+#include "tests/support/hex_vectors.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace netipc::testing {
+
+std::vector<std::byte> HexVector::bytes() const {
+    std::vector<std::byte> all;
+    for (const auto& packet : packets) {
+        all.insert(all.end(), packet.begin(), packet.end());
+    }
+    return all;
+}
+
+HexVector parse_hex_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        throw std::runtime_error("cannot open vector " + path.string());
+    }
+    HexVector vector;
+    vector.name = path.stem().string();
+    std::string line;
+    bool packet_open = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("## packet", 0) == 0) {
+            vector.packets.emplace_back();
+            packet_open = true;
+            continue;
+        }
+        if (!line.empty() && line[0] == '#') {
+            vector.comments.push_back(line.substr(1));
+            continue;
+        }
+        std::istringstream words(line);
+        std::string word;
+        while (words >> word) {
+            if (word.size() != 2 || !std::isxdigit(static_cast<unsigned char>(word[0])) ||
+                !std::isxdigit(static_cast<unsigned char>(word[1]))) {
+                throw std::runtime_error("bad hex byte '" + word + "' in " + path.string());
+            }
+            if (!packet_open) {
+                vector.packets.emplace_back();
+                packet_open = true;
+            }
+            vector.packets.back().push_back(static_cast<std::byte>(std::stoul(word, nullptr, 16)));
+        }
+    }
+    if (vector.packets.empty()) {
+        vector.packets.emplace_back(); // an image may legitimately be empty
+    }
+    return vector;
+}
+
+std::filesystem::path vectors_dir() {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> candidates;
+    if (const char* override_dir = std::getenv("NETIPC_VECTORS_DIR")) {
+        candidates.emplace_back(override_dir);
+    }
+    if (const char* runfiles = std::getenv("TEST_SRCDIR")) {
+        candidates.emplace_back(fs::path(runfiles) / "protocol_vectors");
+        candidates.emplace_back(fs::path(runfiles) / "netipc" / "external" / "protocol_vectors");
+    }
+    candidates.emplace_back("external/protocol_vectors");
+    candidates.emplace_back("../protocol_vectors");
+    candidates.emplace_back("../shared/protocol/vectors");
+    for (const auto& dir : candidates) {
+        std::error_code ignored;
+        if (fs::exists(dir / "hello.hex", ignored)) {
+            return dir;
+        }
+    }
+    throw std::runtime_error("protocol vectors not found (set NETIPC_VECTORS_DIR)");
+}
+
+HexVector load_vector(const std::string& name) {
+    return parse_hex_file(vectors_dir() / (name + ".hex"));
+}
+
+std::vector<HexVector> load_all_vectors() {
+    std::vector<HexVector> all;
+    for (const auto& entry : std::filesystem::directory_iterator(vectors_dir())) {
+        if (entry.path().extension() == ".hex") {
+            all.push_back(parse_hex_file(entry.path()));
+        }
+    }
+    std::sort(all.begin(), all.end(),
+              [](const HexVector& a, const HexVector& b) { return a.name < b.name; });
+    return all;
+}
+
+} // namespace netipc::testing

@@ -1,0 +1,40 @@
+// Loads the reference byte images in shared/protocol/vectors/*.hex.
+//
+// Format: lines starting with '#' describe the inputs; a line starting with
+// "## packet" begins a new datagram (chunked images); every other line holds
+// hex bytes separated by spaces. The files are read at test time, never
+// copied into sources.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace netipc::testing {
+
+struct HexVector {
+    std::string name;                               // file name without ".hex"
+    std::vector<std::string> comments;              // '#' lines, without the '#'
+    std::vector<std::vector<std::byte>> packets;    // one entry unless chunked
+
+    // All packets concatenated (the whole image for unchunked vectors).
+    std::vector<std::byte> bytes() const;
+};
+
+// Parses one .hex file; throws std::runtime_error on a malformed file (a
+// test-support failure, not a library error path).
+HexVector parse_hex_file(const std::filesystem::path& path);
+
+// The vectors directory: $NETIPC_VECTORS_DIR when set, else the Bazel
+// runfiles copy of @protocol_vectors, else ../shared/protocol/vectors next to
+// the source tree. Throws when none exists.
+std::filesystem::path vectors_dir();
+
+// Loads `<vectors_dir>/<name>.hex`.
+HexVector load_vector(const std::string& name);
+
+// Every .hex vector, sorted by name.
+std::vector<HexVector> load_all_vectors();
+
+} // namespace netipc::testing
