@@ -17,13 +17,15 @@ void PackedDirectoryWriter::reset() noexcept {
     packed_len_ = 0;
 }
 
-bool PackedDirectoryWriter::grow_directory() noexcept {
+bool PackedDirectoryWriter::grow_directory(std::size_t next_length) noexcept {
     // Prefer doubling; when the buffer is tight take just one more slot, so
     // the directory never costs more room than the final payload needs.
+    // Either way the item about to be added must still fit behind it.
     const std::uint32_t doubled = std::max<std::uint32_t>(reserved_slots_ * 2U, 4U);
     for (std::uint32_t slots : {doubled, reserved_slots_ + 1U}) {
         const std::size_t new_start = prefix_len_ + std::size_t{slots} * directory_entry_size;
-        if (new_start + packed_len_ <= out_.size()) {
+        const std::size_t item_start = new_start + align8(packed_len_);
+        if (item_start <= out_.size() && next_length <= out_.size() - item_start) {
             std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
             reserved_slots_ = slots;
             return true;
@@ -32,18 +34,40 @@ bool PackedDirectoryWriter::grow_directory() noexcept {
     return false;
 }
 
+void PackedDirectoryWriter::trim_directory() noexcept {
+    const std::uint32_t needed = item_count_ + 1U;
+    if (reserved_slots_ <= needed) {
+        return;
+    }
+    const std::size_t new_start = prefix_len_ + std::size_t{needed} * directory_entry_size;
+    if (packed_len_ != 0) { // else packed_start() may lie past the end of `out`
+        std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
+    }
+    reserved_slots_ = needed;
+}
+
 Result<MutableBytes> PackedDirectoryWriter::append(std::size_t length) noexcept {
     if (item_count_ == std::numeric_limits<std::uint32_t>::max()) {
         return fail(Errc::overflow, "too many items for a u32 item count");
     }
-    if (item_count_ == reserved_slots_ && !grow_directory()) {
+    if (item_count_ == reserved_slots_ && !grow_directory(length)) {
         return fail(Errc::overflow, "no room for another directory entry");
     }
     const std::size_t offset = align8(packed_len_);
-    const std::size_t start = packed_start() + offset;
-    if (start > out_.size() || length > out_.size() - start) {
-        return fail(Errc::overflow, "no room for the item in the buffer");
+    auto fits = [&] {
+        const std::size_t start = packed_start() + offset;
+        return start <= out_.size() && length <= out_.size() - start;
+    };
+    // Reserved slots are only a hint: when they stand in the item's way,
+    // give back the ones not needed yet rather than fail a payload whose
+    // final, compacted form fits the buffer.
+    if (!fits()) {
+        trim_directory();
+        if (!fits()) {
+            return fail(Errc::overflow, "no room for the item in the buffer");
+        }
     }
+    const std::size_t start = packed_start() + offset;
     if (offset + length > std::numeric_limits<std::uint32_t>::max()) {
         return fail(Errc::overflow, "packed area exceeds the u32 offset range");
     }
@@ -59,7 +83,11 @@ Result<MutableBytes> PackedDirectoryWriter::append(std::size_t length) noexcept 
 Result<std::size_t> PackedDirectoryWriter::finish(TailPadding padding) noexcept {
     const std::size_t final_start = prefix_len_ + std::size_t{item_count_} * directory_entry_size;
     if (final_start != packed_start()) {
-        std::memmove(out_.data() + final_start, out_.data() + packed_start(), packed_len_);
+        // Skip an empty move: with no item bytes placed, packed_start() may
+        // lie past the end of `out`, or `out` be empty with a null data().
+        if (packed_len_ != 0) {
+            std::memmove(out_.data() + final_start, out_.data() + packed_start(), packed_len_);
+        }
         reserved_slots_ = item_count_;
     }
     std::size_t end = final_start + packed_len_;
@@ -68,7 +96,9 @@ Result<std::size_t> PackedDirectoryWriter::finish(TailPadding padding) noexcept 
         if (padded > out_.size()) {
             return fail(Errc::overflow, "no room for the trailing alignment padding");
         }
-        std::memset(out_.data() + end, 0, padded - end);
+        if (padded != end) { // memset on an empty `out` would get a null pointer
+            std::memset(out_.data() + end, 0, padded - end);
+        }
         end = padded;
     }
     return end;

@@ -64,7 +64,9 @@ private:
     std::size_t packed_start() const noexcept {
         return prefix_len_ + std::size_t{reserved_slots_} * directory_entry_size;
     }
-    bool grow_directory() noexcept;
+    bool grow_directory(std::size_t next_length) noexcept;
+    // Shrinks the directory to the slots of the items so far plus one.
+    void trim_directory() noexcept;
 
     MutableBytes out_;
     std::size_t prefix_len_;
