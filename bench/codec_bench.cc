@@ -1,10 +1,10 @@
 // Micro-benchmarks of the codecs: the per-message cost Level 2 adds on top of
 // the transport. Run with `./bazelw run --config=opt //bench:codec_bench`.
-#include <benchmark/benchmark.h>
-
 #include <array>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "codecs/cgroups_snapshot.h"
 #include "codecs/increment.h"

@@ -11,11 +11,10 @@ constexpr std::uint64_t nul_size = 1;
 
 // A string field [offset, offset + length] (NUL included) must start after
 // the item header, end inside the item, and be followed by its NUL.
-Result<std::string_view> string_field(wire::Bytes item, std::uint32_t offset,
-                                      std::uint32_t length, const char* which_oob,
-                                      const char* which_nul) noexcept {
-    if (offset < cgroups_item_header_size ||
-        std::uint64_t{offset} + length + nul_size > item.size()) {
+Result<std::string_view> string_field(wire::Bytes item, std::uint32_t offset, std::uint32_t length,
+                                      const char* which_oob, const char* which_nul) noexcept {
+    if (offset < cgroups_item_header_size
+        || std::uint64_t{offset} + length + nul_size > item.size()) {
         return fail(Errc::out_of_bounds, which_oob);
     }
     if (item[offset + length] != std::byte{0}) {
@@ -68,8 +67,8 @@ Result<CgroupsSnapshotView> CgroupsSnapshot::decode_response(wire::Bytes in) noe
     if (!header) {
         return std::unexpected(header.error());
     }
-    auto items =
-        wire::PackedDirectoryView::parse(in.subspan(cgroups_snapshot_header_size), header->item_count);
+    auto items = wire::PackedDirectoryView::parse(in.subspan(cgroups_snapshot_header_size),
+                                                  header->item_count);
     if (!items) {
         return std::unexpected(items.error());
     }
@@ -108,15 +107,15 @@ CgroupsSnapshotData CgroupsSnapshot::to_owned(const CgroupsSnapshotView& view) {
 std::size_t CgroupsSnapshot::encoded_size(const CgroupsSnapshotData& snapshot) noexcept {
     std::size_t packed = 0;
     for (const CgroupsItem& item : snapshot.items) {
-        packed = wire::align8(packed) + cgroups_item_header_size + item.name.size() + 1 +
-                 item.path.size() + 1;
+        packed = wire::align8(packed) + cgroups_item_header_size + item.name.size() + 1
+                 + item.path.size() + 1;
     }
-    return cgroups_snapshot_header_size + snapshot.items.size() * wire::directory_entry_size +
-           packed;
+    return cgroups_snapshot_header_size + snapshot.items.size() * wire::directory_entry_size
+           + packed;
 }
 
 Result<std::size_t> CgroupsSnapshot::encode_response(const CgroupsSnapshotData& snapshot,
-                                                          wire::MutableBytes out) noexcept {
+                                                     wire::MutableBytes out) noexcept {
     const auto item_count = static_cast<std::uint32_t>(
         std::min<std::size_t>(snapshot.items.size(), std::numeric_limits<std::uint32_t>::max()));
     CgroupsSnapshotBuilder builder(out, item_count);

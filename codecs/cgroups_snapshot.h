@@ -8,12 +8,12 @@
 // after its last item and always travels as a single (non-batch) message.
 #pragma once
 
-#include <boost/hana/define_struct.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/hana/define_struct.hpp>
 
 #include "netipc/concepts/codec.h"
 #include "netipc/wire/hello.h"
@@ -23,31 +23,24 @@
 namespace netipc::codecs {
 
 struct CgroupsSnapshotRequestPayload {
-    BOOST_HANA_DEFINE_STRUCT(CgroupsSnapshotRequestPayload,
-                             (wire::LayoutVersion, layout_version), (wire::Reserved<2>, flags));
+    BOOST_HANA_DEFINE_STRUCT(CgroupsSnapshotRequestPayload, (wire::LayoutVersion, layout_version),
+                             (wire::Reserved<2>, flags));
 };
 
 struct CgroupsSnapshotHeader {
-    BOOST_HANA_DEFINE_STRUCT(CgroupsSnapshotHeader,
-                             (wire::LayoutVersion, layout_version),
-                             (wire::Reserved<2>, flags),
-                             (std::uint32_t, item_count),
-                             (std::uint32_t, systemd_enabled),
-                             (wire::Reserved<4>, reserved),
+    BOOST_HANA_DEFINE_STRUCT(CgroupsSnapshotHeader, (wire::LayoutVersion, layout_version),
+                             (wire::Reserved<2>, flags), (std::uint32_t, item_count),
+                             (std::uint32_t, systemd_enabled), (wire::Reserved<4>, reserved),
                              (std::uint64_t, generation));
 };
 
 struct CgroupsItemHeader {
-    BOOST_HANA_DEFINE_STRUCT(CgroupsItemHeader,
-                             (wire::LayoutVersion, layout_version),
-                             (wire::Reserved<2>, flags),
-                             (std::uint32_t, hash),
-                             (std::uint32_t, options),
-                             (std::uint32_t, enabled),
+    BOOST_HANA_DEFINE_STRUCT(CgroupsItemHeader, (wire::LayoutVersion, layout_version),
+                             (wire::Reserved<2>, flags), (std::uint32_t, hash),
+                             (std::uint32_t, options), (std::uint32_t, enabled),
                              (std::uint32_t, name_offset), // from the item start
                              (std::uint32_t, name_length), // without NUL
-                             (std::uint32_t, path_offset),
-                             (std::uint32_t, path_length));
+                             (std::uint32_t, path_offset), (std::uint32_t, path_length));
 };
 
 inline constexpr std::size_t cgroups_request_size = 4;
@@ -88,7 +81,9 @@ struct CgroupsItem {
     std::string name;
     std::string path;
 
-    CgroupsItemView view() const noexcept { return {hash, options, enabled, name, path}; }
+    [[nodiscard]] CgroupsItemView view() const noexcept {
+        return {hash, options, enabled, name, path};
+    }
     friend bool operator==(const CgroupsItem&, const CgroupsItem&) = default;
 };
 
@@ -113,16 +108,16 @@ struct CgroupsSnapshotRequest {};
 // the next call on the same client). Copy with to_owned() to keep it.
 class CgroupsSnapshotView {
 public:
-    std::uint32_t systemd_enabled() const noexcept { return systemd_enabled_; }
-    std::uint64_t generation() const noexcept { return generation_; }
-    std::uint32_t size() const noexcept { return items_.size(); }
-    bool empty() const noexcept { return size() == 0; }
+    [[nodiscard]] std::uint32_t systemd_enabled() const noexcept { return systemd_enabled_; }
+    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
+    [[nodiscard]] std::uint32_t size() const noexcept { return items_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
     // Item `index` (< size()). Every item was validated by the decoder.
     CgroupsItemView operator[](std::uint32_t index) const noexcept;
 
     class Iterator;
-    Iterator begin() const noexcept;
-    Iterator end() const noexcept;
+    [[nodiscard]] Iterator begin() const noexcept;
+    [[nodiscard]] Iterator end() const noexcept;
 
 private:
     friend struct CgroupsSnapshot;
@@ -168,7 +163,8 @@ inline CgroupsSnapshotView::Iterator CgroupsSnapshotView::end() const noexcept {
 // Not thread-safe.
 class CgroupsSnapshotBuilder {
 public:
-    explicit CgroupsSnapshotBuilder(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
+    explicit CgroupsSnapshotBuilder(wire::MutableBytes out,
+                                    std::uint32_t reserved_items = 8) noexcept
         : items_(out, cgroups_snapshot_header_size, reserved_items) {}
 
     void set_systemd_enabled(std::uint32_t value) noexcept { systemd_enabled_ = value; }
@@ -183,7 +179,7 @@ public:
     // payload length.
     Result<std::size_t> finish() noexcept;
     void reset() noexcept { items_.reset(); }
-    std::uint32_t item_count() const noexcept { return items_.item_count(); }
+    [[nodiscard]] std::uint32_t item_count() const noexcept { return items_.item_count(); }
 
 private:
     wire::PackedDirectoryWriter items_;

@@ -2,10 +2,10 @@
 // Request and response share one layout: { u64 value }.
 #pragma once
 
-#include <boost/hana/define_struct.hpp>
-
 #include <cstdint>
 #include <optional>
+
+#include <boost/hana/define_struct.hpp>
 
 #include "netipc/concepts/codec.h"
 #include "netipc/wire/layout.h"
@@ -50,15 +50,21 @@ struct Increment {
     using ResponseBuilder = IncrementBuilder;
 
     static std::size_t request_size(const Request&) noexcept { return payload_size; }
-    static Result<std::size_t> encode_request(const Request& value, wire::MutableBytes out) noexcept {
+    static Result<std::size_t> encode_request(const Request& value,
+                                              wire::MutableBytes out) noexcept {
         return wire::encode(IncrementPayload{value}, out);
     }
-    static Result<std::size_t> encode_response(std::uint64_t value, wire::MutableBytes out) noexcept {
+    static Result<std::size_t> encode_response(std::uint64_t value,
+                                               wire::MutableBytes out) noexcept {
         return wire::encode(IncrementPayload{value}, out);
     }
     // Accepts any payload of at least 8 bytes, as the reference peers do.
-    static Result<IncrementView> decode_request(wire::Bytes in) noexcept { return decode_value(in); }
-    static Result<IncrementView> decode_response(wire::Bytes in) noexcept { return decode_value(in); }
+    static Result<IncrementView> decode_request(wire::Bytes in) noexcept {
+        return decode_value(in);
+    }
+    static Result<IncrementView> decode_response(wire::Bytes in) noexcept {
+        return decode_value(in);
+    }
     static std::uint64_t to_owned(const IncrementView& view) noexcept { return view.value; }
 
 private:

@@ -12,8 +12,8 @@ Result<void> check_room(wire::MutableBytes out, std::size_t length) noexcept {
     if (length > std::numeric_limits<std::uint32_t>::max()) {
         return fail(Errc::invalid_argument, "string longer than a u32 length can describe");
     }
-    if (out.size() < string_reverse_header_size + 1 ||
-        length > out.size() - string_reverse_header_size - 1) {
+    if (out.size() < string_reverse_header_size + 1
+        || length > out.size() - string_reverse_header_size - 1) {
         return fail(Errc::overflow, "buffer too small for the STRING_REVERSE payload");
     }
     return {};

@@ -3,12 +3,12 @@
 //   u32 str_offset (always 8), u32 str_length (without NUL), bytes, NUL.
 #pragma once
 
-#include <boost/hana/define_struct.hpp>
-
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include <boost/hana/define_struct.hpp>
 
 #include "netipc/concepts/codec.h"
 #include "netipc/wire/layout.h"
@@ -28,7 +28,7 @@ static_assert(wire::wire_size<StringReverseHeader> == string_reverse_header_size
 // call on the same client); copy with StringReverse::to_owned() to keep it.
 struct StringReverseView {
     std::string_view text; // text.data()[text.size()] is the NUL
-    const char* c_str() const noexcept { return text.data(); }
+    [[nodiscard]] const char* c_str() const noexcept { return text.data(); }
 };
 
 // Fills a STRING_REVERSE payload in a caller-owned buffer. Either set() the
@@ -64,7 +64,8 @@ struct StringReverse {
         return string_reverse_header_size + text.size() + 1;
     }
     static Result<std::size_t> encode_request(const Request& text, wire::MutableBytes out) noexcept;
-    static Result<std::size_t> encode_response(std::string_view text, wire::MutableBytes out) noexcept {
+    static Result<std::size_t> encode_response(std::string_view text,
+                                               wire::MutableBytes out) noexcept {
         return encode_request(text, out);
     }
     static Result<StringReverseView> decode_request(wire::Bytes in) noexcept { return decode(in); }

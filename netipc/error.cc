@@ -6,33 +6,60 @@ namespace netipc {
 
 const char* to_string(Errc code) noexcept {
     switch (code) {
-    case Errc::truncated: return "truncated";
-    case Errc::bad_magic: return "bad magic";
-    case Errc::bad_version: return "bad version";
-    case Errc::bad_header_len: return "bad header length";
-    case Errc::bad_kind: return "bad message kind";
-    case Errc::bad_layout: return "bad layout";
-    case Errc::reserved_not_zero: return "reserved field not zero";
-    case Errc::bad_alignment: return "bad alignment";
-    case Errc::out_of_bounds: return "out of bounds";
-    case Errc::missing_nul: return "missing NUL terminator";
-    case Errc::overlapping_fields: return "overlapping fields";
-    case Errc::bad_item_count: return "bad item count";
-    case Errc::bad_chunk: return "bad chunk";
-    case Errc::protocol_violation: return "protocol violation";
-    case Errc::limit_exceeded: return "limit exceeded";
-    case Errc::overflow: return "overflow";
-    case Errc::auth_failed: return "authentication failed";
-    case Errc::unsupported: return "unsupported";
-    case Errc::incompatible: return "incompatible";
-    case Errc::not_found: return "not found";
-    case Errc::address_in_use: return "address in use";
-    case Errc::disconnected: return "disconnected";
-    case Errc::timeout: return "timeout";
-    case Errc::aborted: return "aborted";
-    case Errc::invalid_argument: return "invalid argument";
-    case Errc::os_error: return "system error";
-    case Errc::internal: return "internal error";
+        case Errc::truncated:
+            return "truncated";
+        case Errc::bad_magic:
+            return "bad magic";
+        case Errc::bad_version:
+            return "bad version";
+        case Errc::bad_header_len:
+            return "bad header length";
+        case Errc::bad_kind:
+            return "bad message kind";
+        case Errc::bad_layout:
+            return "bad layout";
+        case Errc::reserved_not_zero:
+            return "reserved field not zero";
+        case Errc::bad_alignment:
+            return "bad alignment";
+        case Errc::out_of_bounds:
+            return "out of bounds";
+        case Errc::missing_nul:
+            return "missing NUL terminator";
+        case Errc::overlapping_fields:
+            return "overlapping fields";
+        case Errc::bad_item_count:
+            return "bad item count";
+        case Errc::bad_chunk:
+            return "bad chunk";
+        case Errc::protocol_violation:
+            return "protocol violation";
+        case Errc::limit_exceeded:
+            return "limit exceeded";
+        case Errc::overflow:
+            return "overflow";
+        case Errc::auth_failed:
+            return "authentication failed";
+        case Errc::unsupported:
+            return "unsupported";
+        case Errc::incompatible:
+            return "incompatible";
+        case Errc::not_found:
+            return "not found";
+        case Errc::address_in_use:
+            return "address in use";
+        case Errc::disconnected:
+            return "disconnected";
+        case Errc::timeout:
+            return "timeout";
+        case Errc::aborted:
+            return "aborted";
+        case Errc::invalid_argument:
+            return "invalid argument";
+        case Errc::os_error:
+            return "system error";
+        case Errc::internal:
+            return "internal error";
     }
     return "unknown error";
 }
@@ -41,8 +68,10 @@ namespace {
 
 class NetipcCategory final : public std::error_category {
 public:
-    const char* name() const noexcept override { return "netipc"; }
-    std::string message(int value) const override { return to_string(static_cast<Errc>(value)); }
+    [[nodiscard]] const char* name() const noexcept override { return "netipc"; }
+    [[nodiscard]] std::string message(int value) const override {
+        return to_string(static_cast<Errc>(value));
+    }
 };
 
 } // namespace

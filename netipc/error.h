@@ -31,21 +31,21 @@ enum class Errc : int {
     bad_chunk,          // chunk continuation header breaks a chunking rule
     protocol_violation, // any other breach of the protocol state machine
     // --- negotiated limits and local capacity ---
-    limit_exceeded,     // payload or item count above the negotiated limit
-    overflow,           // a builder or buffer ran out of room
+    limit_exceeded, // payload or item count above the negotiated limit
+    overflow,       // a builder or buffer ran out of room
     // --- handshake outcomes ---
     auth_failed,
-    unsupported,        // no mutually supported profile, or unknown method
-    incompatible,       // version or limit negotiation failed
+    unsupported,  // no mutually supported profile, or unknown method
+    incompatible, // version or limit negotiation failed
     // --- session and OS ---
-    not_found,          // no endpoint at the given name
-    address_in_use,     // a live peer already owns the endpoint
-    disconnected,       // the peer closed the session
+    not_found,      // no endpoint at the given name
+    address_in_use, // a live peer already owns the endpoint
+    disconnected,   // the peer closed the session
     timeout,
     aborted,
-    invalid_argument,   // the caller passed something the API rejects
-    os_error,           // a system call failed; see Error::sys_errno
-    internal,           // a bug or an unrecoverable peer-side failure
+    invalid_argument, // the caller passed something the API rejects
+    os_error,         // a system call failed; see Error::sys_errno
+    internal,         // a bug or an unrecoverable peer-side failure
 };
 
 // The std::error_category for Errc, so Errc interoperates with
@@ -74,7 +74,7 @@ struct Error {
     friend bool operator==(const Error& e, Errc c) noexcept { return e.code == c; }
 
     // "category: detail (strerror)" for logs and command-line tools.
-    std::string message() const;
+    [[nodiscard]] std::string message() const;
 };
 
 template <class T>

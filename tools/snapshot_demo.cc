@@ -26,7 +26,7 @@ void print_hex(wire::Bytes bytes) {
 }
 
 int die(const Error& error) {
-    std::fprintf(stderr, "snapshot_demo: %s\n", error.message().c_str());
+    (void)std::fprintf(stderr, "snapshot_demo: %s\n", error.message().c_str());
     return EXIT_FAILURE;
 }
 
@@ -88,14 +88,16 @@ int main() {
                 view->systemd_enabled(), static_cast<unsigned long long>(view->generation()),
                 view->size());
     for (const codecs::CgroupsItemView item : *view) {
-        std::printf("  hash=0x%08x options=0x%x enabled=%u name=%s path=%s\n", item.hash,
-                    item.options, item.enabled, item.name.data(), item.path.data());
+        std::printf("  hash=0x%08x options=0x%x enabled=%u name=%.*s path=%.*s\n", item.hash,
+                    item.options, item.enabled, static_cast<int>(item.name.size()),
+                    item.name.data(), static_cast<int>(item.path.size()), item.path.data());
     }
 
     // A malformed payload is rejected with a specific error, never a crash.
     std::array<std::byte, 4096> corrupt = buffer;
     corrupt[payload.size() - 1] = std::byte{'x'}; // overwrite the last path's NUL
-    auto rejected = codecs::CgroupsSnapshot::decode_response(wire::Bytes(corrupt.data(), payload.size()));
+    auto rejected =
+        codecs::CgroupsSnapshot::decode_response(wire::Bytes(corrupt.data(), payload.size()));
     std::printf("\ncorrupted copy: %s\n",
                 rejected ? "unexpectedly accepted" : rejected.error().message().c_str());
     return rejected ? EXIT_FAILURE : EXIT_SUCCESS;

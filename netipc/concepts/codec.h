@@ -34,27 +34,23 @@
 namespace netipc {
 
 template <class C>
-concept Codec =
-    requires {
-        { C::method } -> std::convertible_to<wire::MethodCode>;
-        { C::batchable } -> std::convertible_to<bool>;
-        typename C::Request;
-        typename C::RequestView;
-        typename C::OwnedRequest;
-        typename C::ResponseView;
-        typename C::OwnedResponse;
-        typename C::ResponseBuilder;
-    } &&
-    requires(const typename C::Request& request, const typename C::RequestView& request_view,
-             const typename C::ResponseView& response_view, wire::MutableBytes out,
-             wire::Bytes in, typename C::ResponseBuilder& builder) {
-        { C::request_size(request) } -> std::same_as<std::size_t>;
-        { C::encode_request(request, out) } -> std::same_as<Result<std::size_t>>;
-        { C::decode_request(in) } -> std::same_as<Result<typename C::RequestView>>;
-        { C::decode_response(in) } -> std::same_as<Result<typename C::ResponseView>>;
-        { C::to_owned(request_view) } -> std::same_as<typename C::OwnedRequest>;
-        { C::to_owned(response_view) } -> std::same_as<typename C::OwnedResponse>;
-        { builder.finish() } -> std::same_as<Result<std::size_t>>;
-    } && std::constructible_from<typename C::ResponseBuilder, wire::MutableBytes>;
+concept Codec = requires {
+    { C::method } -> std::convertible_to<wire::MethodCode>;
+    { C::batchable } -> std::convertible_to<bool>;
+    typename C::Request;
+    typename C::RequestView;
+    typename C::OwnedRequest;
+    typename C::ResponseView;
+    typename C::OwnedResponse;
+    typename C::ResponseBuilder;
+} && requires(const typename C::Request& request, const typename C::RequestView& request_view, const typename C::ResponseView& response_view, wire::MutableBytes out, wire::Bytes in, typename C::ResponseBuilder& builder) {
+    { C::request_size(request) } -> std::same_as<std::size_t>;
+    { C::encode_request(request, out) } -> std::same_as<Result<std::size_t>>;
+    { C::decode_request(in) } -> std::same_as<Result<typename C::RequestView>>;
+    { C::decode_response(in) } -> std::same_as<Result<typename C::ResponseView>>;
+    { C::to_owned(request_view) } -> std::same_as<typename C::OwnedRequest>;
+    { C::to_owned(response_view) } -> std::same_as<typename C::OwnedResponse>;
+    { builder.finish() } -> std::same_as<Result<std::size_t>>;
+} && std::constructible_from<typename C::ResponseBuilder, wire::MutableBytes>;
 
 } // namespace netipc

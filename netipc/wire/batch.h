@@ -31,7 +31,7 @@ public:
     Result<std::size_t> finish() noexcept { return writer_.finish(TailPadding::to_alignment); }
 
     void reset() noexcept { writer_.reset(); }
-    std::uint32_t item_count() const noexcept { return writer_.item_count(); }
+    [[nodiscard]] std::uint32_t item_count() const noexcept { return writer_.item_count(); }
 
 private:
     PackedDirectoryWriter writer_;
@@ -47,11 +47,11 @@ public:
     // (the outer header's item_count).
     static Result<BatchView> parse(Bytes payload, std::uint32_t item_count) noexcept;
 
-    std::uint32_t size() const noexcept { return items_.size(); }
+    [[nodiscard]] std::uint32_t size() const noexcept { return items_.size(); }
     Bytes operator[](std::uint32_t index) const noexcept { return items_.item(index); }
 
     // Bounds-checked access for indices that come from outside.
-    Result<Bytes> at(std::uint32_t index) const noexcept;
+    [[nodiscard]] Result<Bytes> at(std::uint32_t index) const noexcept;
 
 private:
     explicit BatchView(PackedDirectoryView items) noexcept : items_(items) {}

@@ -26,7 +26,7 @@ constexpr std::size_t align8(std::size_t n) noexcept {
 template <class T>
     requires std::is_trivially_copyable_v<T>
 inline T load(const std::byte* src) noexcept {
-    T value;
+    T value{};
     std::memcpy(&value, src, sizeof(T));
     return value;
 }

@@ -46,7 +46,8 @@ Result<void> check_continuation(const ChunkHeader& chunk,
     return {};
 }
 
-Result<std::uint32_t> chunk_count_for(std::uint32_t payload_len, std::uint32_t packet_size) noexcept {
+Result<std::uint32_t> chunk_count_for(std::uint32_t payload_len,
+                                      std::uint32_t packet_size) noexcept {
     if (packet_size <= message_header_size) {
         return fail(Errc::invalid_argument, "packet size must exceed the 32-byte header");
     }

@@ -16,11 +16,10 @@ struct ChunkHeader {
     BOOST_HANA_DEFINE_STRUCT(ChunkHeader,
                              (Fixed<std::uint32_t, chunk_magic, Errc::bad_magic>, magic),
                              (Fixed<std::uint16_t, envelope_version, Errc::bad_version>, version),
-                             (Reserved<2>, flags),
-                             (std::uint64_t, message_id),
-                             (std::uint32_t, total_message_len), // header + payload of the whole message
-                             (std::uint32_t, chunk_index),
-                             (std::uint32_t, chunk_count),
+                             (Reserved<2>, flags), (std::uint64_t, message_id),
+                             (std::uint32_t,
+                              total_message_len), // header + payload of the whole message
+                             (std::uint32_t, chunk_index), (std::uint32_t, chunk_count),
                              (std::uint32_t, chunk_payload_len));
 };
 
@@ -59,7 +58,8 @@ Result<void> check_continuation(const ChunkHeader& chunk,
 // `packet_size` bytes: chunk 0 carries the message header, every
 // continuation its own 32-byte chunk header. Returns 1 when no chunking is
 // needed. Fails with Errc::invalid_argument when packet_size <= 32.
-Result<std::uint32_t> chunk_count_for(std::uint32_t payload_len, std::uint32_t packet_size) noexcept;
+Result<std::uint32_t> chunk_count_for(std::uint32_t payload_len,
+                                      std::uint32_t packet_size) noexcept;
 
 // Builds the continuation header for chunk `index` of a message.
 ChunkHeader make_chunk_header(const MessageHeader& message, std::uint32_t index,

@@ -53,18 +53,18 @@ enum class MethodCode : std::uint16_t {
 // Transport profile bits advertised in HELLO and selected in HELLO_ACK.
 // Bit 0 is always the platform baseline.
 namespace profile {
-inline constexpr std::uint32_t baseline = 0x01;    // UDS SEQPACKET / Windows named pipe
-inline constexpr std::uint32_t shm_hybrid = 0x02;  // shared memory data plane
-inline constexpr std::uint32_t shm_futex = 0x04;   // reserved on POSIX (Windows: busy-wait)
+inline constexpr std::uint32_t baseline = 0x01;     // UDS SEQPACKET / Windows named pipe
+inline constexpr std::uint32_t shm_hybrid = 0x02;   // shared memory data plane
+inline constexpr std::uint32_t shm_futex = 0x04;    // reserved on POSIX (Windows: busy-wait)
 inline constexpr std::uint32_t shm_waitaddr = 0x08; // Windows only, reserved
 } // namespace profile
 
 // Named payload budgets. Defaults, not protocol limits: configuration may
 // override every one of them.
 namespace defaults {
-inline constexpr std::uint32_t max_payload_bytes = 1024;            // zero-config single payload
+inline constexpr std::uint32_t max_payload_bytes = 1024;             // zero-config single payload
 inline constexpr std::uint32_t max_payload_growth_cap = 1024 * 1024; // automatic growth ceiling
-inline constexpr std::uint32_t service_response_bytes = 65536;      // Level 2 response budget
+inline constexpr std::uint32_t service_response_bytes = 65536;       // Level 2 response budget
 } // namespace defaults
 
 } // namespace netipc::wire

@@ -17,24 +17,19 @@ namespace netipc::wire {
 using LayoutVersion = Fixed<std::uint16_t, payload_layout_version, Errc::bad_layout>;
 
 struct Hello {
-    BOOST_HANA_DEFINE_STRUCT(Hello,
-                             (LayoutVersion, layout_version),
-                             (Reserved<2>, flags),
+    BOOST_HANA_DEFINE_STRUCT(Hello, (LayoutVersion, layout_version), (Reserved<2>, flags),
                              (std::uint32_t, supported_profiles),
                              (std::uint32_t, preferred_profiles),
                              (std::uint32_t, max_request_payload_bytes),
                              (std::uint32_t, max_request_batch_items),
                              (std::uint32_t, max_response_payload_bytes), // a hint
                              (std::uint32_t, max_response_batch_items),   // kept for symmetry
-                             (Reserved<4>, padding),
-                             (std::uint64_t, auth_token),
+                             (Reserved<4>, padding), (std::uint64_t, auth_token),
                              (std::uint32_t, packet_size));
 };
 
 struct HelloAck {
-    BOOST_HANA_DEFINE_STRUCT(HelloAck,
-                             (LayoutVersion, layout_version),
-                             (Reserved<2>, flags),
+    BOOST_HANA_DEFINE_STRUCT(HelloAck, (LayoutVersion, layout_version), (Reserved<2>, flags),
                              (std::uint32_t, server_supported_profiles),
                              (std::uint32_t, intersection_profiles),
                              (std::uint32_t, selected_profile),
@@ -42,8 +37,7 @@ struct HelloAck {
                              (std::uint32_t, agreed_max_request_batch_items),
                              (std::uint32_t, agreed_max_response_payload_bytes),
                              (std::uint32_t, agreed_max_response_batch_items),
-                             (std::uint32_t, agreed_packet_size),
-                             (Reserved<4>, padding),
+                             (std::uint32_t, agreed_packet_size), (Reserved<4>, padding),
                              (std::uint64_t, session_id));
 };
 
@@ -73,8 +67,12 @@ static_assert(wire_offset<HelloAck>(BOOST_HANA_STRING("agreed_packet_size")) == 
 static_assert(wire_offset<HelloAck>(BOOST_HANA_STRING("padding")) == 36);
 static_assert(wire_offset<HelloAck>(BOOST_HANA_STRING("session_id")) == 40);
 
-inline Result<Hello> decode_hello(Bytes in) noexcept { return decode<Hello>(in); }
-inline Result<HelloAck> decode_hello_ack(Bytes in) noexcept { return decode<HelloAck>(in); }
+inline Result<Hello> decode_hello(Bytes in) noexcept {
+    return decode<Hello>(in);
+}
+inline Result<HelloAck> decode_hello_ack(Bytes in) noexcept {
+    return decode<HelloAck>(in);
+}
 
 // The HELLO_ACK status a server answers with when a HELLO fails to decode,
 // per the rejection table: unknown layout_version -> INCOMPATIBLE, non-zero

@@ -15,10 +15,10 @@
 // Reserved and Fixed fields are empty types, so user code never sets them.
 #pragma once
 
-#include <boost/hana.hpp>
-
 #include <cstddef>
 #include <type_traits>
+
+#include <boost/hana.hpp>
 
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
@@ -94,8 +94,8 @@ struct FieldTraits<Fixed<T, Value, Mismatch>> {
 };
 
 template <class Accessor, class S>
-using member_type_t = std::remove_cvref_t<decltype(hana::second(std::declval<Accessor>())(
-    std::declval<S&>()))>;
+using member_type_t =
+    std::remove_cvref_t<decltype(hana::second(std::declval<Accessor>())(std::declval<S&>()))>;
 
 } // namespace detail
 
@@ -104,8 +104,8 @@ concept WireLayout = hana::Struct<S>::value;
 
 // Total encoded size of layout S, in bytes.
 template <WireLayout S>
-inline constexpr std::size_t wire_size = hana::fold_left(
-    hana::accessors<S>(), std::size_t{0}, [](std::size_t total, auto accessor) {
+inline constexpr std::size_t wire_size =
+    hana::fold_left(hana::accessors<S>(), std::size_t{0}, [](std::size_t total, auto accessor) {
         using Field = detail::member_type_t<decltype(accessor), S>;
         return total + detail::FieldTraits<Field>::size;
     });

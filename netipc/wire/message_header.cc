@@ -8,9 +8,10 @@ Result<MessageHeader> decode_message_header(Bytes in) noexcept {
         return header;
     }
     switch (header->kind) {
-    case MessageKind::request:
-    case MessageKind::response:
-    case MessageKind::control: return header;
+        case MessageKind::request:
+        case MessageKind::response:
+        case MessageKind::control:
+            return header;
     }
     return fail(Errc::bad_kind, "message kind is not REQUEST, RESPONSE or CONTROL");
 }

@@ -14,15 +14,11 @@ struct MessageHeader {
                              (Fixed<std::uint32_t, message_magic, Errc::bad_magic>, magic),
                              (Fixed<std::uint16_t, envelope_version, Errc::bad_version>, version),
                              (Fixed<std::uint16_t, 32, Errc::bad_header_len>, header_len),
-                             (MessageKind, kind),
-                             (std::uint16_t, flags),
-                             (std::uint16_t, code),
-                             (TransportStatus, transport_status),
-                             (std::uint32_t, payload_len),
-                             (std::uint32_t, item_count),
-                             (std::uint64_t, message_id));
+                             (MessageKind, kind), (std::uint16_t, flags), (std::uint16_t, code),
+                             (TransportStatus, transport_status), (std::uint32_t, payload_len),
+                             (std::uint32_t, item_count), (std::uint64_t, message_id));
 
-    bool is_batch() const noexcept { return (flags & flags::batch) != 0; }
+    [[nodiscard]] bool is_batch() const noexcept { return (flags & flags::batch) != 0; }
 };
 
 inline constexpr std::size_t message_header_size = 32;

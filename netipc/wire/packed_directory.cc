@@ -1,6 +1,7 @@
 #include "netipc/wire/packed_directory.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -8,7 +9,9 @@ namespace netipc::wire {
 
 PackedDirectoryWriter::PackedDirectoryWriter(MutableBytes out, std::size_t prefix_len,
                                              std::uint32_t reserved_slots) noexcept
-    : out_(out), prefix_len_(prefix_len), initial_slots_(reserved_slots),
+    : out_(out),
+      prefix_len_(prefix_len),
+      initial_slots_(reserved_slots),
       reserved_slots_(reserved_slots) {}
 
 void PackedDirectoryWriter::reset() noexcept {
@@ -21,17 +24,22 @@ bool PackedDirectoryWriter::grow_directory(std::size_t next_length) noexcept {
     // Prefer doubling; when the buffer is tight take just one more slot, so
     // the directory never costs more room than the final payload needs.
     // Either way the item about to be added must still fit behind it.
-    const std::uint32_t doubled = std::max<std::uint32_t>(reserved_slots_ * 2U, 4U);
-    for (std::uint32_t slots : {doubled, reserved_slots_ + 1U}) {
-        const std::size_t new_start = prefix_len_ + std::size_t{slots} * directory_entry_size;
-        const std::size_t item_start = new_start + align8(packed_len_);
-        if (item_start <= out_.size() && next_length <= out_.size() - item_start) {
-            std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
-            reserved_slots_ = slots;
-            return true;
-        }
+    const auto doubled = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
+        std::uint64_t{reserved_slots_} * 2U, 4U, std::numeric_limits<std::uint32_t>::max()));
+    const std::array<std::uint32_t, 2> candidates{doubled, reserved_slots_ + 1U};
+    const auto fits = [&](std::uint32_t slots) {
+        const std::size_t item_start =
+            prefix_len_ + std::size_t{slots} * directory_entry_size + align8(packed_len_);
+        return item_start <= out_.size() && next_length <= out_.size() - item_start;
+    };
+    const auto* chosen = std::ranges::find_if(candidates, fits);
+    if (chosen == candidates.end()) {
+        return false;
     }
-    return false;
+    const std::size_t new_start = prefix_len_ + std::size_t{*chosen} * directory_entry_size;
+    std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
+    reserved_slots_ = *chosen;
+    return true;
 }
 
 void PackedDirectoryWriter::trim_directory() noexcept {

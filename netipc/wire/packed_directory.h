@@ -13,9 +13,9 @@
 // item_count entries, which is what the reference byte images show.
 #pragma once
 
-#include <boost/hana/define_struct.hpp>
-
 #include <cstdint>
+
+#include <boost/hana/define_struct.hpp>
 
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
@@ -57,11 +57,11 @@ public:
     // Starts over on the same buffer, forgetting every item.
     void reset() noexcept;
 
-    std::uint32_t item_count() const noexcept { return item_count_; }
-    MutableBytes buffer() const noexcept { return out_; }
+    [[nodiscard]] std::uint32_t item_count() const noexcept { return item_count_; }
+    [[nodiscard]] MutableBytes buffer() const noexcept { return out_; }
 
 private:
-    std::size_t packed_start() const noexcept {
+    [[nodiscard]] std::size_t packed_start() const noexcept {
         return prefix_len_ + std::size_t{reserved_slots_} * directory_entry_size;
     }
     bool grow_directory(std::size_t next_length) noexcept;
@@ -87,9 +87,9 @@ public:
     // packed area (Errc::out_of_bounds).
     static Result<PackedDirectoryView> parse(Bytes region, std::uint32_t item_count) noexcept;
 
-    std::uint32_t size() const noexcept { return item_count_; }
+    [[nodiscard]] std::uint32_t size() const noexcept { return item_count_; }
     // Item `index` (< size()); the bounds were checked by parse().
-    Bytes item(std::uint32_t index) const noexcept;
+    [[nodiscard]] Bytes item(std::uint32_t index) const noexcept;
 
 private:
     Bytes directory_;

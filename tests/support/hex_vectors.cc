@@ -27,7 +27,7 @@ HexVector parse_hex_file(const std::filesystem::path& path) {
     std::string line;
     bool packet_open = false;
     while (std::getline(in, line)) {
-        if (line.rfind("## packet", 0) == 0) {
+        if (line.starts_with("## packet")) {
             vector.packets.emplace_back();
             packet_open = true;
             continue;
@@ -39,8 +39,10 @@ HexVector parse_hex_file(const std::filesystem::path& path) {
         std::istringstream words(line);
         std::string word;
         while (words >> word) {
-            if (word.size() != 2 || !std::isxdigit(static_cast<unsigned char>(word[0])) ||
-                !std::isxdigit(static_cast<unsigned char>(word[1]))) {
+            const auto is_hex = [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+            };
+            if (word.size() != 2 || !is_hex(word[0]) || !is_hex(word[1])) {
                 throw std::runtime_error("bad hex byte '" + word + "' in " + path.string());
             }
             if (!packet_open) {
@@ -59,10 +61,12 @@ HexVector parse_hex_file(const std::filesystem::path& path) {
 std::filesystem::path vectors_dir() {
     namespace fs = std::filesystem;
     std::vector<fs::path> candidates;
-    if (const char* override_dir = std::getenv("NETIPC_VECTORS_DIR")) {
+    // Read once at start-up by single-threaded test code.
+    if (const char* override_dir =
+            std::getenv("NETIPC_VECTORS_DIR")) { // NOLINT(concurrency-mt-unsafe)
         candidates.emplace_back(override_dir);
     }
-    if (const char* runfiles = std::getenv("TEST_SRCDIR")) {
+    if (const char* runfiles = std::getenv("TEST_SRCDIR")) { // NOLINT(concurrency-mt-unsafe)
         candidates.emplace_back(fs::path(runfiles) / "protocol_vectors");
         candidates.emplace_back(fs::path(runfiles) / "netipc" / "external" / "protocol_vectors");
     }
@@ -89,8 +93,7 @@ std::vector<HexVector> load_all_vectors() {
             all.push_back(parse_hex_file(entry.path()));
         }
     }
-    std::sort(all.begin(), all.end(),
-              [](const HexVector& a, const HexVector& b) { return a.name < b.name; });
+    std::ranges::sort(all, {}, &HexVector::name);
     return all;
 }
 

@@ -14,12 +14,12 @@
 namespace netipc::testing {
 
 struct HexVector {
-    std::string name;                               // file name without ".hex"
-    std::vector<std::string> comments;              // '#' lines, without the '#'
-    std::vector<std::vector<std::byte>> packets;    // one entry unless chunked
+    std::string name;                            // file name without ".hex"
+    std::vector<std::string> comments;           // '#' lines, without the '#'
+    std::vector<std::vector<std::byte>> packets; // one entry unless chunked
 
     // All packets concatenated (the whole image for unchunked vectors).
-    std::vector<std::byte> bytes() const;
+    [[nodiscard]] std::vector<std::byte> bytes() const;
 };
 
 // Parses one .hex file; throws std::runtime_error on a malformed file (a
