@@ -1,0 +1,64 @@
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <new>
+#include <utility>
+
+#include "netipc/abort_signal.h"
+
+namespace netipc {
+
+Result<AbortSignal> AbortSignal::create() noexcept {
+    const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0) {
+        return fail(Errc::os_error, "eventfd() for the abort signal failed", errno);
+    }
+    auto* raised = new (std::nothrow) std::atomic<bool>(false);
+    if (raised == nullptr) {
+        ::close(fd);
+        return fail(Errc::os_error, "no memory for the abort signal", ENOMEM);
+    }
+    return AbortSignal(fd, raised);
+}
+
+AbortSignal::AbortSignal(AbortSignal&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), raised_(std::exchange(other.raised_, nullptr)) {}
+
+AbortSignal& AbortSignal::operator=(AbortSignal&& other) noexcept {
+    if (this != &other) {
+        reset();
+        fd_ = std::exchange(other.fd_, -1);
+        raised_ = std::exchange(other.raised_, nullptr);
+    }
+    return *this;
+}
+
+AbortSignal::~AbortSignal() {
+    reset();
+}
+
+void AbortSignal::reset() noexcept {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+    delete raised_;
+    raised_ = nullptr;
+}
+
+void AbortSignal::raise() noexcept {
+    raised_->store(true, std::memory_order_release);
+    const std::uint64_t one = 1;
+    // EAGAIN only when the counter is saturated: it is readable either way.
+    (void)::write(fd_, &one, sizeof(one));
+}
+
+void AbortSignal::clear() noexcept {
+    raised_->store(false, std::memory_order_release);
+    std::uint64_t drained = 0;
+    (void)::read(fd_, &drained, sizeof(drained));
+}
+
+} // namespace netipc

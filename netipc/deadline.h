@@ -1,0 +1,48 @@
+// Deadlines for every blocking call. A deadline is an absolute point on the
+// monotonic clock, so a logical operation made of many waits (every chunk of
+// a message, every SHM wait) shares one budget instead of restarting a
+// timeout at each step.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+
+namespace netipc {
+
+class Deadline {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // A deadline that never expires.
+    static constexpr Deadline never() noexcept { return Deadline(Clock::time_point::max()); }
+    // `timeout` from now; a zero or negative timeout is already expired.
+    static Deadline after(std::chrono::milliseconds timeout) noexcept {
+        return Deadline(Clock::now() + timeout);
+    }
+    static constexpr Deadline at(Clock::time_point when) noexcept { return Deadline(when); }
+
+    [[nodiscard]] bool is_never() const noexcept { return when_ == Clock::time_point::max(); }
+    [[nodiscard]] bool expired() const noexcept { return !is_never() && Clock::now() >= when_; }
+    [[nodiscard]] Clock::time_point when() const noexcept { return when_; }
+
+    // Milliseconds left, rounded up, for poll(): -1 for never, 0 when expired.
+    [[nodiscard]] int poll_timeout_ms() const noexcept {
+        if (is_never()) {
+            return -1;
+        }
+        const auto left = when_ - Clock::now();
+        if (left <= Clock::duration::zero()) {
+            return 0;
+        }
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        return ms > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                                                    : static_cast<int>(ms);
+    }
+
+private:
+    constexpr explicit Deadline(Clock::time_point when) noexcept : when_(when) {}
+    Clock::time_point when_;
+};
+
+} // namespace netipc

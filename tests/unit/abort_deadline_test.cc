@@ -1,0 +1,86 @@
+// Deadline arithmetic and the sticky, pollable AbortSignal.
+#include <poll.h>
+
+#include <chrono>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "netipc/abort_signal.h"
+#include "netipc/deadline.h"
+
+using namespace std::chrono_literals;
+using netipc::AbortSignal;
+using netipc::Deadline;
+
+namespace {
+
+bool readable(int fd) {
+    pollfd entry{fd, POLLIN, 0};
+    return ::poll(&entry, 1, 0) == 1 && (entry.revents & POLLIN) != 0;
+}
+
+} // namespace
+
+TEST_CASE("a never deadline never expires and polls forever", "[os]") {
+    const Deadline deadline = Deadline::never();
+    REQUIRE(deadline.is_never());
+    REQUIRE_FALSE(deadline.expired());
+    REQUIRE(deadline.poll_timeout_ms() == -1);
+}
+
+TEST_CASE("a zero deadline is already expired", "[os]") {
+    const Deadline deadline = Deadline::after(0ms);
+    REQUIRE(deadline.expired());
+    REQUIRE(deadline.poll_timeout_ms() == 0);
+}
+
+TEST_CASE("a future deadline rounds its poll timeout up", "[os]") {
+    // One hour and a half millisecond: the fraction must round up, so the
+    // result stays above the whole hour however slowly this test runs.
+    const Deadline deadline = Deadline::at(Deadline::Clock::now() + 1h + 500us);
+    REQUIRE_FALSE(deadline.expired());
+    const int ms = deadline.poll_timeout_ms();
+    REQUIRE(ms >= 3'600'000);
+    REQUIRE(ms <= 3'600'001);
+}
+
+TEST_CASE("an abort signal is sticky and readable until cleared", "[os]") {
+    auto signal = AbortSignal::create();
+    REQUIRE(signal.has_value());
+    REQUIRE_FALSE(signal->raised());
+    REQUIRE_FALSE(readable(signal->native_handle()));
+
+    signal->raise();
+    signal->raise(); // raising twice is harmless
+    REQUIRE(signal->raised());
+    REQUIRE(readable(signal->native_handle()));
+    REQUIRE(readable(signal->native_handle())); // polling does not consume it
+
+    signal->clear();
+    REQUIRE_FALSE(signal->raised());
+    REQUIRE_FALSE(readable(signal->native_handle()));
+}
+
+TEST_CASE("an abort raised from another thread wakes a poller", "[os]") {
+    auto signal = AbortSignal::create();
+    REQUIRE(signal.has_value());
+    std::thread raiser([&] { signal->raise(); });
+    pollfd entry{signal->native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&entry, 1, 10'000) == 1);
+    raiser.join();
+    REQUIRE(signal->raised());
+}
+
+TEST_CASE("a moved abort signal keeps its state and descriptor", "[os]") {
+    auto created = AbortSignal::create();
+    REQUIRE(created.has_value());
+    const int fd = created->native_handle();
+    created->raise();
+    AbortSignal moved = std::move(*created);
+    REQUIRE(moved.native_handle() == fd);
+    REQUIRE(moved.raised());
+    AbortSignal assigned = std::move(moved);
+    REQUIRE(assigned.raised());
+    REQUIRE(readable(assigned.native_handle()));
+}
