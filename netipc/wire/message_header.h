@@ -39,6 +39,8 @@ static_assert(wire_offset<MessageHeader>(BOOST_HANA_STRING("message_id")) == 24)
 struct DirectionalLimits {
     std::uint32_t max_payload_bytes = defaults::max_payload_bytes;
     std::uint32_t max_batch_items = 1;
+
+    friend bool operator==(const DirectionalLimits&, const DirectionalLimits&) = default;
 };
 
 // Decodes a header and checks the envelope rules that need no session state:
