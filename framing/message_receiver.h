@@ -1,0 +1,160 @@
+// Receiving one logical message from a packet connection, reassembling
+// chunks, with every envelope and continuation check of the Level 1 spec.
+//
+// The receiver owns one buffer, sized once for the largest message the
+// session's limits allow, and reuses it for every message: receiving does
+// not allocate. Continuations are received straight into place (the 32
+// bytes their chunk header overwrites are saved and restored), so the
+// payload is never copied during reassembly either.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "netipc/concepts/transport.h"
+#include "netipc/wire/batch.h"
+#include "netipc/wire/chunk_header.h"
+#include "netipc/wire/message_header.h"
+
+namespace netipc::framing {
+
+// A received message. `payload` borrows the receiver's buffer: valid until
+// the next receive() on the same receiver.
+struct ReceivedMessage {
+    wire::MessageHeader header{};
+    wire::Bytes payload;
+};
+
+class MessageReceiver {
+public:
+    // Sized for messages within `limits` over packets of `packet_size`.
+    MessageReceiver(const wire::DirectionalLimits& limits, std::uint32_t packet_size)
+        : buffer_(std::max<std::size_t>(
+              packet_size, wire::message_header_size + std::size_t{limits.max_payload_bytes})),
+          limits_(limits),
+          packet_size_(packet_size) {}
+
+    // Receives the next message. Errors: the transport's (timeout, aborted,
+    // disconnected, os_error), an envelope that fails validation, a payload
+    // or item count over the limits (Errc::limit_exceeded), a packet whose
+    // length disagrees with its header, a broken chunk sequence
+    // (Errc::bad_chunk), or a batch whose directory is inconsistent. Every
+    // error leaves the session unusable: the caller closes it.
+    template <PacketConnection Connection>
+    Result<ReceivedMessage> receive(Connection& connection, Deadline deadline,
+                                    const AbortSignal* abort = nullptr);
+
+    [[nodiscard]] const wire::DirectionalLimits& limits() const noexcept { return limits_; }
+
+private:
+    template <PacketConnection Connection>
+    Result<void> receive_continuations(Connection& connection, const wire::MessageHeader& header,
+                                       std::uint32_t chunk_count, Deadline deadline,
+                                       const AbortSignal* abort);
+
+    std::vector<std::byte> buffer_;
+    wire::DirectionalLimits limits_;
+    std::uint32_t packet_size_;
+};
+
+template <PacketConnection Connection>
+Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadline deadline,
+                                                 const AbortSignal* abort) {
+    const wire::MutableBytes first_room(buffer_.data(),
+                                        std::min<std::size_t>(buffer_.size(), packet_size_));
+    auto received = connection.receive_packet(first_room, deadline, abort);
+    if (!received) {
+        return std::unexpected(received.error());
+    }
+    auto header = wire::decode_message_header(wire::Bytes(buffer_.data(), *received));
+    if (!header) {
+        return std::unexpected(header.error());
+    }
+    if (auto within = wire::check_limits(*header, limits_); !within) {
+        return std::unexpected(within.error());
+    }
+    const std::size_t total = wire::message_header_size + std::size_t{header->payload_len};
+    if (total <= packet_size_) {
+        if (*received != total) {
+            return fail(Errc::protocol_violation, "packet length disagrees with payload_len");
+        }
+    } else {
+        // A chunked message fills its first packet completely.
+        if (*received != packet_size_) {
+            return fail(Errc::bad_chunk, "first chunk of a chunked message is not a full packet");
+        }
+        auto chunk_count = wire::chunk_count_for(header->payload_len, packet_size_);
+        if (!chunk_count) {
+            return std::unexpected(chunk_count.error());
+        }
+        if (auto rest = receive_continuations(connection, *header, *chunk_count, deadline, abort);
+            !rest) {
+            return std::unexpected(rest.error());
+        }
+    }
+    const wire::Bytes payload(buffer_.data() + wire::message_header_size, header->payload_len);
+    if (header->is_batch()) {
+        if (auto batch = wire::BatchView::parse(payload, header->item_count); !batch) {
+            return std::unexpected(batch.error());
+        }
+    }
+    return ReceivedMessage{*header, payload};
+}
+
+template <PacketConnection Connection>
+Result<void> MessageReceiver::receive_continuations(Connection& connection,
+                                                    const wire::MessageHeader& header,
+                                                    std::uint32_t chunk_count, Deadline deadline,
+                                                    const AbortSignal* abort) {
+    wire::ChunkExpectation expected;
+    expected.message_id = header.message_id;
+    expected.total_message_len =
+        static_cast<std::uint32_t>(wire::message_header_size) + header.payload_len;
+    expected.chunk_count = chunk_count;
+    expected.next_chunk_index = 1;
+    std::size_t filled = packet_size_; // bytes of the message in buffer_ so far
+    expected.remaining_payload = expected.total_message_len - static_cast<std::uint32_t>(filled);
+
+    while (expected.remaining_payload > 0) {
+        // Land the continuation so its payload follows the bytes already
+        // received; its header temporarily overwrites the last 32 of them.
+        std::byte* landing = buffer_.data() + filled - wire::chunk_header_size;
+        std::array<std::byte, wire::chunk_header_size> saved{};
+        std::memcpy(saved.data(), landing, saved.size());
+        const std::size_t room = std::min<std::size_t>(
+            packet_size_, wire::chunk_header_size + std::size_t{expected.remaining_payload});
+        auto received =
+            connection.receive_packet(wire::MutableBytes(landing, room), deadline, abort);
+        std::array<std::byte, wire::chunk_header_size> chunk_bytes{};
+        if (received) {
+            std::memcpy(chunk_bytes.data(), landing,
+                        std::min<std::size_t>(*received, chunk_bytes.size()));
+        }
+        std::memcpy(landing, saved.data(), saved.size());
+        if (!received) {
+            return std::unexpected(received.error());
+        }
+        auto chunk = wire::decode_chunk_header(
+            wire::Bytes(chunk_bytes).first(std::min<std::size_t>(*received, chunk_bytes.size())));
+        if (!chunk) {
+            return std::unexpected(chunk.error());
+        }
+        if (auto consistent = wire::check_continuation(*chunk, expected); !consistent) {
+            return consistent;
+        }
+        if (*received != wire::chunk_header_size + std::size_t{chunk->chunk_payload_len}) {
+            return fail(Errc::bad_chunk, "continuation length disagrees with chunk_payload_len");
+        }
+        filled += chunk->chunk_payload_len;
+        expected.remaining_payload -= chunk->chunk_payload_len;
+        ++expected.next_chunk_index;
+    }
+    if (expected.next_chunk_index != chunk_count) {
+        return fail(Errc::bad_chunk, "message completed before its last chunk");
+    }
+    return {};
+}
+
+} // namespace netipc::framing
