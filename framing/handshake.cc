@@ -31,6 +31,8 @@ HandshakeDecision reject(TransportStatus status) noexcept {
     return decision;
 }
 
+} // namespace
+
 Errc errc_for_rejection(TransportStatus status) noexcept {
     switch (status) {
         case TransportStatus::auth_failed:
@@ -49,8 +51,6 @@ Errc errc_for_rejection(TransportStatus status) noexcept {
     }
     return Errc::internal;
 }
-
-} // namespace
 
 wire::Hello make_hello(const ClientHandshakeConfig& config, std::uint32_t packet_size) noexcept {
     wire::Hello hello{};

@@ -27,7 +27,17 @@ struct ClientHandshakeConfig {
     std::uint32_t max_request_batch_items = 1;
     std::uint32_t max_response_payload_bytes = wire::defaults::service_response_bytes;
     std::uint32_t max_response_batch_items = 1;
+    // Packet size to propose; 0 proposes the transport's own maximum. Only
+    // ever narrows what the transport can carry.
+    std::uint32_t packet_size = 0;
 };
+
+// The packet size to use: the configured one when set and smaller than what
+// the transport allows, else the transport's.
+constexpr std::uint32_t effective_packet_size(std::uint32_t configured,
+                                              std::uint32_t transport_max) noexcept {
+    return configured != 0 && configured < transport_max ? configured : transport_max;
+}
 
 // What a server enforces and offers.
 struct ServerHandshakeConfig {
@@ -38,6 +48,8 @@ struct ServerHandshakeConfig {
     std::uint32_t max_request_payload_bytes = wire::defaults::max_payload_growth_cap;
     // The server decides the response ceiling; the client's value is a hint.
     std::uint32_t max_response_payload_bytes = wire::defaults::service_response_bytes;
+    // Packet size limit; 0 means the transport's own maximum.
+    std::uint32_t packet_size = 0;
 };
 
 // The final, agreed values both sides run the session with.
@@ -70,6 +82,9 @@ HelloPacket encode_hello_packet(const wire::Hello& hello) noexcept;
 // batch limits), else Errc::incompatible.
 Result<SessionParameters> read_hello_ack_packet(wire::Bytes packet,
                                                 const wire::Hello& sent) noexcept;
+
+// The Errc a HELLO_ACK rejection status stands for, on either side.
+Errc errc_for_rejection(wire::TransportStatus status) noexcept;
 
 // --- server side ---------------------------------------------------------
 

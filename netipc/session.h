@@ -1,0 +1,355 @@
+// netipc::Session<Transport, Framing, Codec>: one connected, handshaken
+// Level 1 session, composed at compile time.
+//
+//   using IncrementSession = Session<transports::UdsSeqpacket, framing::Nipc, codecs::Increment>;
+//   auto session = IncrementSession::connect(address, config, Deadline::after(1s));
+//   auto answer = session->call(41, Deadline::after(1s));   // answer->value == 42
+//
+// Two APIs share the session:
+//   - typed: call() / call_batch() on the client, serve_one() on the server;
+//   - raw Level 1: send() / receive() of whole messages, for callers that
+//     run their own event loop (native_handle() is the descriptor to poll).
+//
+// Buffers are sized once from the negotiated limits and reused: a call does
+// not allocate. Views returned by call()/receive() borrow those buffers and
+// are valid until the next call on the same session.
+//
+// Not thread-safe: one thread uses a session at a time. Any error other than
+// a local one (invalid_argument, limit_exceeded before sending, overflow in a
+// builder) leaves the session broken: close it and connect again.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "netipc/concepts/codec.h"
+#include "netipc/concepts/framing.h"
+#include "netipc/concepts/transport.h"
+#include "netipc/wire/batch.h"
+#include "netipc/wire/message_header.h"
+
+namespace netipc {
+
+template <Transport T, class F, Codec C>
+    requires Framing<F, typename T::Connection>
+class Session {
+public:
+    using TransportType = T;
+    using FramingType = F;
+    using CodecType = C;
+    using Connection = typename T::Connection;
+    using Parameters = typename F::Parameters;
+    using Received = typename F::Received;
+
+    // --- establishing ---------------------------------------------------
+
+    static Result<Session> connect(const typename T::Address& address,
+                                   const typename F::ClientConfig& config, Deadline deadline,
+                                   const AbortSignal* abort = nullptr) {
+        auto connection = T::connect(address, deadline);
+        if (!connection) {
+            return std::unexpected(connection.error());
+        }
+        return client_over(std::move(*connection), config, deadline, abort);
+    }
+
+    static Result<Session> accept(typename T::Listener& listener,
+                                  const typename F::ServerConfig& config, std::uint64_t session_id,
+                                  Deadline deadline, const AbortSignal* abort = nullptr) {
+        auto connection = listener.accept(deadline, abort);
+        if (!connection) {
+            return std::unexpected(connection.error());
+        }
+        return server_over(std::move(*connection), config, session_id, deadline, abort);
+    }
+
+    // Handshakes over an already connected endpoint (custom accept loops).
+    static Result<Session> client_over(Connection connection,
+                                       const typename F::ClientConfig& config, Deadline deadline,
+                                       const AbortSignal* abort = nullptr) {
+        auto parameters = F::client_handshake(connection, config, deadline, abort);
+        if (!parameters) {
+            connection.close();
+            return std::unexpected(parameters.error());
+        }
+        return Session(std::move(connection), *parameters, Role::client);
+    }
+
+    static Result<Session> server_over(Connection connection,
+                                       const typename F::ServerConfig& config,
+                                       std::uint64_t session_id, Deadline deadline,
+                                       const AbortSignal* abort = nullptr) {
+        auto parameters = F::server_handshake(connection, config, session_id, deadline, abort);
+        if (!parameters) {
+            connection.close();
+            return std::unexpected(parameters.error());
+        }
+        return Session(std::move(connection), *parameters, Role::server);
+    }
+
+    // --- typed client API -------------------------------------------------
+
+    // One request, one response. The view borrows the session's buffer.
+    Result<typename C::ResponseView> call(const typename C::Request& request, Deadline deadline,
+                                          const AbortSignal* abort = nullptr) {
+        auto payload = encode_request(request, outgoing_);
+        if (!payload) {
+            return std::unexpected(payload.error());
+        }
+        const std::uint64_t message_id = next_message_id_++;
+        auto header = wire::make_request_header(C::method, message_id,
+                                                static_cast<std::uint32_t>(payload->size()));
+        auto response = exchange(header, *payload, deadline, abort);
+        if (!response) {
+            return std::unexpected(response.error());
+        }
+        if (response->header.is_batch() || response->header.item_count != 1) {
+            return fail(Errc::protocol_violation, "single request answered with a batch");
+        }
+        return C::decode_response(response->payload);
+    }
+
+    // Many requests in one batch message; `on_item(index, view)` sees each
+    // response item in request order (views valid during the callback).
+    template <class OnItem>
+        requires C::batchable
+    // NOLINTNEXTLINE(cppcoreguidelines-missing-std-forward): invoked once per item
+    Result<void> call_batch(std::span<const typename C::Request> requests, OnItem&& on_item,
+                            Deadline deadline, const AbortSignal* abort = nullptr) {
+        const auto count = static_cast<std::uint32_t>(requests.size());
+        if (count > parameters_.requests.max_batch_items) {
+            return fail(Errc::limit_exceeded, "more batch items than the session allows");
+        }
+        wire::BatchBuilder batch(outgoing_, count);
+        for (const auto& request : requests) {
+            auto slot = batch.reserve(C::request_size(request));
+            if (!slot) {
+                return fail(Errc::limit_exceeded, "batch exceeds the request payload ceiling");
+            }
+            if (auto encoded = C::encode_request(request, *slot); !encoded) {
+                return std::unexpected(encoded.error());
+            }
+        }
+        auto length = batch.finish();
+        if (!length) {
+            return fail(Errc::limit_exceeded, "batch exceeds the request payload ceiling");
+        }
+        const std::uint64_t message_id = next_message_id_++;
+        auto header =
+            wire::make_request_header(C::method, message_id, static_cast<std::uint32_t>(*length));
+        header.flags = wire::flags::batch;
+        header.item_count = count;
+        auto response = exchange(header, wire::Bytes(outgoing_.data(), *length), deadline, abort);
+        if (!response) {
+            return std::unexpected(response.error());
+        }
+        if (!response->header.is_batch() || response->header.item_count != count) {
+            return fail(Errc::protocol_violation, "batch answered with a different item count");
+        }
+        auto items = wire::BatchView::parse(response->payload, count);
+        if (!items) {
+            return std::unexpected(items.error());
+        }
+        for (std::uint32_t i = 0; i < count; ++i) {
+            auto view = C::decode_response((*items)[i]);
+            if (!view) {
+                return std::unexpected(view.error());
+            }
+            on_item(i, *view);
+        }
+        return {};
+    }
+
+    // --- typed server API -------------------------------------------------
+
+    // Receives one request and answers it with `handler(view, builder)`,
+    // which returns Result<void>. A batch request is dispatched item by item
+    // and answered in order. A handler failure is answered INTERNAL_ERROR
+    // with an empty payload and reported to the caller as Errc::internal (the
+    // caller then closes the session).
+    template <class Handler>
+    // NOLINTNEXTLINE(cppcoreguidelines-missing-std-forward): invoked once per item
+    Result<void> serve_one(Handler&& handler, Deadline deadline,
+                           const AbortSignal* abort = nullptr) {
+        auto request = receive(deadline, abort);
+        if (!request) {
+            return std::unexpected(request.error());
+        }
+        const wire::MessageHeader& header = request->header;
+        if (header.kind != wire::MessageKind::request
+            || header.code != static_cast<std::uint16_t>(C::method)
+            || (header.is_batch() && !C::batchable)) {
+            return fail(Errc::protocol_violation, "expected a request for this session's method");
+        }
+        auto answered = header.is_batch() ? answer_batch(*request, handler)
+                                          : answer_single(request->payload, handler);
+        if (!answered) {
+            // A terminal status with an empty payload; the caller closes.
+            const auto failure = wire::make_response_header(C::method, header.message_id, 0,
+                                                            failure_status(answered.error().code));
+            (void)F::send(connection_, failure, {}, parameters_.packet_size, deadline);
+            return std::unexpected(answered.error());
+        }
+        auto response = wire::make_response_header(C::method, header.message_id,
+                                                   static_cast<std::uint32_t>(*answered));
+        if (header.is_batch()) {
+            response.flags = wire::flags::batch;
+            response.item_count = header.item_count;
+        }
+        return F::send(connection_, response, wire::Bytes(outgoing_.data(), *answered),
+                       parameters_.packet_size, deadline);
+    }
+
+    // --- raw Level 1 API --------------------------------------------------
+
+    Result<void> send(const wire::MessageHeader& header, wire::Bytes payload, Deadline deadline) {
+        const auto& limits = role_ == Role::client ? parameters_.requests : parameters_.responses;
+        if (auto within = wire::check_limits(header, limits); !within) {
+            return within;
+        }
+        return F::send(connection_, header, payload, parameters_.packet_size, deadline);
+    }
+
+    Result<Received> receive(Deadline deadline, const AbortSignal* abort = nullptr) {
+        return receiver_.receive(connection_, deadline, abort);
+    }
+
+    [[nodiscard]] const Parameters& parameters() const noexcept { return parameters_; }
+    [[nodiscard]] int native_handle() const noexcept { return connection_.native_handle(); }
+    [[nodiscard]] Connection& connection() noexcept { return connection_; }
+    void close() { connection_.close(); }
+
+private:
+    enum class Role : bool { client, server };
+
+    Session(Connection connection, const Parameters& parameters, Role role)
+        : connection_(std::move(connection)),
+          parameters_(parameters),
+          role_(role),
+          receiver_(role == Role::client ? parameters.responses : parameters.requests,
+                    parameters.packet_size),
+          outgoing_((role == Role::client ? parameters.requests : parameters.responses)
+                        .max_payload_bytes) {}
+
+    // Malformed requests are BAD_ENVELOPE; a response that does not fit the
+    // negotiated ceiling is LIMIT_EXCEEDED (the client may then reconnect
+    // with larger ceilings); anything else, a handler failure, is
+    // INTERNAL_ERROR.
+    static wire::TransportStatus failure_status(Errc error) noexcept {
+        if (error == Errc::overflow || error == Errc::limit_exceeded) {
+            return wire::TransportStatus::limit_exceeded;
+        }
+        if (is_protocol_error(error)) {
+            return wire::TransportStatus::bad_envelope;
+        }
+        return wire::TransportStatus::internal_error;
+    }
+
+    static Result<wire::Bytes> encode_request(const typename C::Request& request,
+                                              std::vector<std::byte>& buffer) {
+        const std::size_t size = C::request_size(request);
+        if (size > buffer.size()) {
+            return fail(Errc::limit_exceeded, "request exceeds the negotiated payload ceiling");
+        }
+        auto written = C::encode_request(request, wire::MutableBytes(buffer.data(), size));
+        if (!written) {
+            return std::unexpected(written.error());
+        }
+        return wire::Bytes(buffer.data(), *written);
+    }
+
+    // Sends a request and waits for the response with the same message_id.
+    Result<Received> exchange(const wire::MessageHeader& header, wire::Bytes payload,
+                              Deadline deadline, const AbortSignal* abort) {
+        if (auto sent = send(header, payload, deadline); !sent) {
+            return std::unexpected(sent.error());
+        }
+        auto response = receive(deadline, abort);
+        if (!response) {
+            return response;
+        }
+        const wire::MessageHeader& answer = response->header;
+        if (answer.kind != wire::MessageKind::response
+            || answer.code != static_cast<std::uint16_t>(C::method)) {
+            return fail(Errc::protocol_violation, "answer is not a response to this method");
+        }
+        if (answer.message_id != header.message_id) {
+            return fail(Errc::protocol_violation, "response to a message_id that is not in flight");
+        }
+        switch (answer.transport_status) {
+            case wire::TransportStatus::ok:
+                return response;
+            case wire::TransportStatus::limit_exceeded:
+                return fail(Errc::limit_exceeded, "server: request exceeds its limits");
+            case wire::TransportStatus::internal_error:
+                return fail(Errc::internal, "server: handler failed");
+            case wire::TransportStatus::unsupported:
+                return fail(Errc::unsupported, "server: method not supported");
+            default:
+                return fail(Errc::protocol_violation, "server: malformed request");
+        }
+    }
+
+    template <class Handler>
+    Result<std::size_t> answer_single(wire::Bytes payload, Handler& handler) {
+        auto view = C::decode_request(payload);
+        if (!view) {
+            return std::unexpected(view.error());
+        }
+        typename C::ResponseBuilder builder{wire::MutableBytes(outgoing_)};
+        if (auto handled = handler(*view, builder); !handled) {
+            return std::unexpected(handled.error());
+        }
+        return builder.finish();
+    }
+
+    template <class Handler>
+    Result<std::size_t> answer_batch(const Received& request, Handler& handler) {
+        auto items = wire::BatchView::parse(request.payload, request.header.item_count);
+        if (!items) {
+            return std::unexpected(items.error());
+        }
+        wire::BatchBuilder batch(outgoing_, request.header.item_count);
+        for (std::uint32_t i = 0; i < items->size(); ++i) {
+            auto view = C::decode_request((*items)[i]);
+            if (!view) {
+                return std::unexpected(view.error());
+            }
+            // Builders need their whole room up front, so each item is built
+            // in a scratch area and then copied into the batch.
+            auto room = scratch_for_item();
+            typename C::ResponseBuilder builder{room};
+            if (auto handled = handler(*view, builder); !handled) {
+                return std::unexpected(handled.error());
+            }
+            auto length = builder.finish();
+            if (!length) {
+                return std::unexpected(length.error());
+            }
+            if (auto added = batch.add(wire::Bytes(room.data(), *length)); !added) {
+                return std::unexpected(added.error());
+            }
+        }
+        return batch.finish();
+    }
+
+    // A per-item build area separate from the batch being assembled.
+    wire::MutableBytes scratch_for_item() {
+        if (item_scratch_.size() != outgoing_.size()) {
+            item_scratch_.resize(outgoing_.size());
+        }
+        return item_scratch_;
+    }
+
+    Connection connection_;
+    Parameters parameters_;
+    Role role_;
+    typename F::Receiver receiver_;
+    std::vector<std::byte> outgoing_;     // requests (client) or responses (server)
+    std::vector<std::byte> item_scratch_; // server: one batch item at a time
+    std::uint64_t next_message_id_ = 1;   // the first request of a session is id 1
+};
+
+} // namespace netipc

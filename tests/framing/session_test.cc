@@ -1,0 +1,325 @@
+// Session<Transport, Framing, Codec> end to end over the loopback transport:
+// typed single and batch calls for every codec, chunked messages, handler
+// failure, limits, and handshake rejection.
+#include "netipc/session.h"
+
+#include <algorithm>
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "codecs/cgroups_snapshot.h"
+#include "codecs/increment.h"
+#include "codecs/simple_hash.h"
+#include "codecs/string_reverse.h"
+#include "framing/nipc.h"
+#include "tests/support/loopback_transport.h"
+
+using namespace netipc;
+using namespace std::chrono_literals;
+using testing::LoopbackConnection;
+using testing::LoopbackTransport;
+
+template <class Codec>
+using LoopbackSession = Session<LoopbackTransport, framing::Nipc, Codec>;
+
+static_assert(Framing<framing::Nipc, LoopbackConnection>);
+
+namespace {
+
+struct NotAFraming {
+    using ClientConfig = framing::ClientHandshakeConfig;
+    using ServerConfig = framing::ServerHandshakeConfig;
+    using Parameters = framing::SessionParameters;
+    using Receiver = framing::MessageReceiver;
+    using Received = framing::ReceivedMessage;
+    // No handshake and no send: must not model the concept.
+};
+static_assert(!Framing<NotAFraming, LoopbackConnection>);
+
+constexpr std::uint64_t token = 0x1234;
+
+Deadline soon() {
+    return Deadline::after(10s);
+}
+
+framing::ClientHandshakeConfig client_config(std::uint32_t batch_items = 64) {
+    framing::ClientHandshakeConfig config;
+    config.auth_token = token;
+    config.max_request_payload_bytes = 65536;
+    config.max_request_batch_items = batch_items;
+    config.max_response_batch_items = batch_items;
+    return config;
+}
+
+framing::ServerHandshakeConfig server_config(std::uint32_t response_bytes = 65536) {
+    framing::ServerHandshakeConfig config;
+    config.auth_token = token;
+    config.max_response_payload_bytes = response_bytes;
+    return config;
+}
+
+// Runs a server session for `requests` requests on its own thread.
+template <class Codec, class Handler>
+class ServerThread {
+public:
+    ServerThread(const std::string& name, std::uint32_t packet_size,
+                 framing::ServerHandshakeConfig config, int requests, Handler handler)
+        : listener_(LoopbackTransport::listen({name, packet_size}).value()) {
+        thread_ = std::thread([this, config, requests, handler]() mutable {
+            auto session = LoopbackSession<Codec>::accept(listener_, config, 1, soon());
+            if (!session) {
+                last_error_ = session.error().code;
+                return;
+            }
+            for (int i = 0; i < requests; ++i) {
+                if (auto served = session->serve_one(handler, soon()); !served) {
+                    last_error_ = served.error().code;
+                    return;
+                }
+            }
+        });
+    }
+    ServerThread(const ServerThread&) = delete;
+    ServerThread& operator=(const ServerThread&) = delete;
+    ~ServerThread() { join(); }
+
+    std::optional<Errc> join() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+        return last_error_;
+    }
+
+private:
+    LoopbackTransport::Listener listener_;
+    std::thread thread_;
+    std::optional<Errc> last_error_;
+};
+
+auto increment_handler() {
+    return [](const codecs::IncrementView& request, codecs::IncrementBuilder& response) {
+        response.set(request.value + 1);
+        return Result<void>{};
+    };
+}
+
+} // namespace
+
+TEST_CASE("INCREMENT single and batch calls over a session", "[session]") {
+    ServerThread<codecs::Increment, decltype(increment_handler())> server(
+        "increment", 65536, server_config(), 3, increment_handler());
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"increment", 65536}, client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->parameters().session_id == 1);
+    CHECK(session->parameters().requests.max_batch_items == 64);
+
+    CHECK(session->call(41, soon())->value == 42);
+    CHECK(session->call(0xffffffffffffffffULL, soon())->value == 0);
+
+    const std::vector<std::uint64_t> values{1, 2, 3, 100};
+    std::vector<std::uint64_t> answers;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(values),
+                    [&](std::uint32_t, const codecs::IncrementView& view) {
+                        answers.push_back(view.value);
+                    },
+                    soon())
+                .has_value());
+    CHECK(answers == std::vector<std::uint64_t>{2, 3, 4, 101});
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("STRING_REVERSE calls chunk over small packets", "[session][chunking]") {
+    auto reverse = [](const codecs::StringReverseView& request,
+                      codecs::StringReverseBuilder& response) {
+        auto room = response.text_buffer(request.text.size());
+        if (!room) {
+            return Result<void>(std::unexpected(room.error()));
+        }
+        std::ranges::reverse_copy(request.text, room->begin());
+        return Result<void>{};
+    };
+    ServerThread<codecs::StringReverse, decltype(reverse)> server("reverse", 65536, server_config(),
+                                                                  3, reverse);
+    auto config = client_config();
+    config.packet_size = 64; // narrow the transport's packets to force chunking
+    auto session =
+        LoopbackSession<codecs::StringReverse>::connect({"reverse", 65536}, config, soon());
+    REQUIRE(session.has_value());
+    REQUIRE(session->parameters().packet_size == 64);
+
+    std::string long_text(5000, 'x');
+    for (std::size_t i = 0; i < long_text.size(); ++i) {
+        long_text[i] = static_cast<char>('a' + i % 26);
+    }
+    std::string expected(long_text.rbegin(), long_text.rend());
+    CHECK(session->call(long_text, soon())->text == expected);
+    CHECK(session->call("", soon())->text.empty());
+
+    const std::vector<std::string_view> texts{"a", "hello world", ""};
+    std::vector<std::string> answers;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::string_view>(texts),
+                    [&](std::uint32_t, const codecs::StringReverseView& view) {
+                        answers.emplace_back(view.text);
+                    },
+                    soon())
+                .has_value());
+    CHECK(answers == std::vector<std::string>{"a", "dlrow olleh", ""});
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("a CGROUPS_SNAPSHOT call returns every item", "[session][snapshot]") {
+    auto snapshot = [](const codecs::CgroupsSnapshotRequestView&,
+                       codecs::CgroupsSnapshotBuilder& out) {
+        out.set_systemd_enabled(1);
+        out.set_generation(7);
+        for (const char* name : {"system.slice_docker.service", "k8s_pod_1234", ""}) {
+            const std::string path = std::string("/sys/fs/cgroup/") + name;
+            if (auto added =
+                    out.add(codecs::CgroupsItemView{codecs::simple_hash(name), 0, 1, name, path});
+                !added) {
+                return added;
+            }
+        }
+        return Result<void>{};
+    };
+    auto narrow_server = server_config();
+    narrow_server.packet_size = 128; // the server narrows packets this time
+    ServerThread<codecs::CgroupsSnapshot, decltype(snapshot)> server("snapshot", 65536,
+                                                                     narrow_server, 1, snapshot);
+    auto session = LoopbackSession<codecs::CgroupsSnapshot>::connect({"snapshot", 65536},
+                                                                     client_config(1), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->parameters().packet_size == 128);
+    auto view = session->call({}, soon());
+    REQUIRE(view.has_value());
+    CHECK(view->generation() == 7);
+    REQUIRE(view->size() == 3);
+    CHECK((*view)[0].name == "system.slice_docker.service");
+    CHECK((*view)[1].hash == codecs::simple_hash("k8s_pod_1234"));
+    CHECK((*view)[2].path == "/sys/fs/cgroup/");
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("a handler failure is answered INTERNAL_ERROR and ends the session", "[session]") {
+    auto failing = [](const codecs::IncrementView&, codecs::IncrementBuilder&) {
+        return Result<void>(fail(Errc::internal, "handler refused"));
+    };
+    ServerThread<codecs::Increment, decltype(failing)> server("failing", 4096, server_config(), 1,
+                                                              failing);
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"failing", 4096}, client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->call(1, soon()).error().code == Errc::internal);
+    CHECK(server.join() == Errc::internal);
+}
+
+TEST_CASE("a response over the negotiated ceiling is answered LIMIT_EXCEEDED", "[session]") {
+    auto too_big = [](const codecs::StringReverseView&, codecs::StringReverseBuilder& response) {
+        return response.set(std::string(200, 'z'));
+    };
+    ServerThread<codecs::StringReverse, decltype(too_big)> server("too-big", 4096,
+                                                                  server_config(64), 1, too_big);
+    auto session =
+        LoopbackSession<codecs::StringReverse>::connect({"too-big", 4096}, client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->parameters().responses.max_payload_bytes == 64);
+    CHECK(session->call("x", soon()).error().code == Errc::limit_exceeded);
+    CHECK(server.join() == Errc::overflow);
+}
+
+TEST_CASE("requests over the negotiated ceilings fail before anything is sent", "[session]") {
+    auto listener = LoopbackTransport::listen({"limits", 4096}).value();
+    auto config = client_config(2);
+    config.max_request_payload_bytes = 32;
+    // Catch2 assertions are not thread-safe: threads record, the test checks.
+    bool server_accepted = false;
+    std::thread server([&] {
+        server_accepted =
+            LoopbackSession<codecs::StringReverse>::accept(listener, server_config(), 1, soon())
+                .has_value();
+    });
+    auto session =
+        LoopbackSession<codecs::StringReverse>::connect({"limits", 4096}, config, soon());
+    server.join();
+    REQUIRE(server_accepted);
+    REQUIRE(session.has_value());
+    const std::size_t sent_after_handshake = session->connection().packets_sent();
+
+    CHECK(session->call(std::string(40, 'a'), soon()).error().code == Errc::limit_exceeded);
+    const std::vector<std::string_view> three{"a", "b", "c"};
+    CHECK(session
+              ->call_batch(
+                  std::span<const std::string_view>(three),
+                  [](std::uint32_t, const codecs::StringReverseView&) {}, soon())
+              .error()
+              .code
+          == Errc::limit_exceeded);
+    CHECK(session->connection().packets_sent() == sent_after_handshake);
+}
+
+TEST_CASE("a wrong auth token fails the handshake on both sides", "[session][handshake]") {
+    auto listener = LoopbackTransport::listen({"auth", 4096}).value();
+    std::optional<Errc> server_error;
+    std::thread server([&] {
+        auto session =
+            LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1, soon());
+        server_error = session ? std::nullopt : std::optional(session.error().code);
+    });
+    auto config = client_config();
+    config.auth_token = token + 1;
+    auto session = LoopbackSession<codecs::Increment>::connect({"auth", 4096}, config, soon());
+    server.join();
+    REQUIRE_FALSE(session.has_value());
+    CHECK(session.error().code == Errc::auth_failed);
+    CHECK(server_error == Errc::auth_failed);
+}
+
+TEST_CASE("connecting to nothing is not_found", "[session]") {
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"nobody-home", 4096}, client_config(), soon());
+    REQUIRE_FALSE(session.has_value());
+    CHECK(session.error().code == Errc::not_found);
+}
+
+TEST_CASE("a batch request for a non-batchable method is a protocol violation", "[session]") {
+    auto listener = LoopbackTransport::listen({"no-batch", 4096}).value();
+    std::optional<Errc> server_error;
+    std::thread server([&] {
+        auto session =
+            LoopbackSession<codecs::CgroupsSnapshot>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            server_error = session.error().code;
+            return;
+        }
+        auto handler = [](const codecs::CgroupsSnapshotRequestView&,
+                          codecs::CgroupsSnapshotBuilder&) { return Result<void>{}; };
+        auto served = session->serve_one(handler, soon());
+        server_error = served ? std::nullopt : std::optional(served.error().code);
+    });
+    auto session = LoopbackSession<codecs::CgroupsSnapshot>::connect({"no-batch", 4096},
+                                                                     client_config(4), soon());
+    REQUIRE(session.has_value());
+    std::array<std::byte, 64> payload{};
+    wire::BatchBuilder batch(payload);
+    std::array<std::byte, 4> request{};
+    REQUIRE(codecs::CgroupsSnapshot::encode_request({}, request).has_value());
+    REQUIRE(batch.add(request).has_value());
+    REQUIRE(batch.add(request).has_value());
+    const auto length = batch.finish().value();
+    auto header = wire::make_request_header(wire::MethodCode::cgroups_snapshot, 1,
+                                            static_cast<std::uint32_t>(length));
+    header.flags = wire::flags::batch;
+    header.item_count = 2;
+    REQUIRE(session->send(header, wire::Bytes(payload.data(), length), soon()).has_value());
+    server.join();
+    CHECK(server_error == Errc::protocol_violation);
+}
