@@ -1,0 +1,373 @@
+// The UDS SEQPACKET baseline transport against a real kernel: round trips,
+// packet boundaries, deadlines and aborts, disconnects, connect errors.
+#include "transports/posix/uds_seqpacket.h"
+
+#include <array>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "netipc/abort_signal.h"
+#include "netipc/deadline.h"
+#include "netipc/error.h"
+#include "tests/transport/uds_test_support.h"
+#include "transports/default_baseline.h"
+
+using namespace std::chrono_literals;
+using netipc::AbortSignal;
+using netipc::Deadline;
+using netipc::Errc;
+using netipc::transports::UdsSeqpacket;
+using uds_test::bytes_of;
+using uds_test::connect_pair;
+using uds_test::Connection;
+using uds_test::leave_dead_socket;
+using uds_test::Listener;
+using uds_test::readable;
+using uds_test::receive_text;
+using uds_test::send_text;
+using uds_test::TempRunDir;
+
+static_assert(std::same_as<netipc::transports::DefaultBaseline, UdsSeqpacket>);
+static_assert(UdsSeqpacket::profile_bits == 0x01);
+static_assert(UdsSeqpacket::packet_limited);
+
+// --- round trips ---------------------------------------------------------------------
+
+TEST_CASE("listen, connect, accept and exchange one packet each way", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    REQUIRE(pair.client.native_handle() >= 0);
+    REQUIRE(pair.listener.path() == dir.socket_file());
+
+    REQUIRE(send_text(pair.client, "hello").has_value());
+    REQUIRE(readable(pair.server.native_handle()));
+    REQUIRE(receive_text(pair.server) == "hello");
+    REQUIRE(send_text(pair.server, "olleh").has_value());
+    REQUIRE(receive_text(pair.client) == "olleh");
+}
+
+TEST_CASE("a packet made of several pieces arrives as one packet", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    const std::array pieces{bytes_of("head"), bytes_of(""), bytes_of("-body-"), bytes_of("tail")};
+    REQUIRE(pair.client.send_packet(pieces, Deadline::never()).has_value());
+    REQUIRE(send_text(pair.client, "next").has_value());
+    REQUIRE(receive_text(pair.server) == "head-body-tail");
+    REQUIRE(receive_text(pair.server) == "next");
+}
+
+TEST_CASE("more pieces than the inline iovec array still form one packet", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    std::vector<std::string> texts;
+    texts.reserve(100);
+    std::string expected;
+    for (int i = 0; i < 100; ++i) {
+        texts.push_back(std::to_string(i) + ",");
+        expected += texts.back();
+    }
+    std::vector<netipc::wire::Bytes> pieces;
+    pieces.reserve(texts.size());
+    for (const auto& text : texts) {
+        pieces.push_back(bytes_of(text));
+    }
+    REQUIRE(pair.client.send_packet(pieces, Deadline::never()).has_value());
+    REQUIRE(receive_text(pair.server) == expected);
+}
+
+TEST_CASE("packet boundaries are preserved", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    const std::array<std::size_t, 5> sizes{1, 32, 4096, 3, 70000};
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        const std::string text(sizes.at(i), static_cast<char>('a' + i));
+        REQUIRE(send_text(pair.client, text).has_value());
+    }
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        REQUIRE(receive_text(pair.server) == std::string(sizes.at(i), static_cast<char>('a' + i)));
+    }
+}
+
+TEST_CASE("a packet of exactly max_packet_size goes through both ways", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    for (auto* direction : {&pair.client, &pair.server}) {
+        Connection& sender = *direction;
+        Connection& receiver = direction == &pair.client ? pair.server : pair.client;
+        const std::uint32_t max = sender.max_packet_size();
+        REQUIRE(max > 32);
+
+        std::vector<std::byte> payload(max);
+        for (std::size_t i = 0; i < payload.size(); ++i) {
+            payload[i] = static_cast<std::byte>(i * 7);
+        }
+        // Split so the gather path is exercised at full size too.
+        const std::array pieces{netipc::wire::Bytes(payload).first(32),
+                                netipc::wire::Bytes(payload).subspan(32)};
+        REQUIRE(sender.send_packet(pieces, Deadline::after(5s)).has_value());
+
+        std::vector<std::byte> buffer(max);
+        const auto received = receiver.receive_packet(buffer, Deadline::after(5s), nullptr);
+        REQUIRE(received.has_value());
+        REQUIRE(*received == max);
+        REQUIRE(buffer == payload);
+
+        // One byte more is refused locally, before the kernel sees it.
+        std::vector<std::byte> too_big(std::size_t{max} + 1);
+        const std::array oversize{netipc::wire::Bytes(too_big)};
+        REQUIRE(sender.send_packet(oversize, Deadline::never()).error() == Errc::invalid_argument);
+    }
+}
+
+TEST_CASE("an empty packet is refused (the peer would read it as EOF)", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    REQUIRE(pair.client.send_packet({}, Deadline::never()).error() == Errc::invalid_argument);
+    const std::array empty_pieces{bytes_of(""), bytes_of("")};
+    REQUIRE(pair.client.send_packet(empty_pieces, Deadline::never()).error()
+            == Errc::invalid_argument);
+}
+
+TEST_CASE("a packet larger than the receive buffer is a protocol violation", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    REQUIRE(send_text(pair.client, "0123456789").has_value());
+    std::array<std::byte, 4> small{};
+    const auto received = pair.server.receive_packet(small, Deadline::after(5s), nullptr);
+    REQUIRE_FALSE(received.has_value());
+    REQUIRE(received.error() == Errc::protocol_violation);
+}
+
+TEST_CASE("many concurrent clients on one listener each get their own echo", "[transport][uds]") {
+    TempRunDir dir;
+    auto listener = UdsSeqpacket::listen(dir.address());
+    REQUIRE(listener.has_value());
+    constexpr int client_count = 32;
+
+    // Catch2 assertions are not thread-safe: threads record outcomes and the
+    // main thread checks them after joining.
+    std::array<bool, client_count> server_ok{};
+    std::array<std::string, client_count> replies;
+    {
+        std::jthread acceptor([&] {
+            std::vector<std::jthread> sessions;
+            sessions.reserve(client_count);
+            for (int i = 0; i < client_count; ++i) {
+                auto connection = listener->accept(Deadline::after(30s), nullptr);
+                if (!connection) {
+                    return;
+                }
+                sessions.emplace_back([&server_ok, i, session = std::move(*connection)]() mutable {
+                    std::array<std::byte, 256> buffer{};
+                    auto received = session.receive_packet(buffer, Deadline::after(30s), nullptr);
+                    if (!received) {
+                        return;
+                    }
+                    const std::array pieces{netipc::wire::Bytes(buffer).first(*received)};
+                    server_ok.at(static_cast<std::size_t>(i)) =
+                        session.send_packet(pieces, Deadline::after(30s)).has_value();
+                });
+            }
+        });
+        std::vector<std::jthread> clients;
+        clients.reserve(client_count);
+        for (int i = 0; i < client_count; ++i) {
+            clients.emplace_back([&replies, &dir, i] {
+                auto client = UdsSeqpacket::connect(dir.address(), Deadline::after(30s));
+                if (!client) {
+                    return;
+                }
+                const std::string text = "client-" + std::to_string(i);
+                const std::array pieces{bytes_of(text)};
+                if (!client->send_packet(pieces, Deadline::after(30s))) {
+                    return;
+                }
+                std::array<std::byte, 256> buffer{};
+                auto received = client->receive_packet(buffer, Deadline::after(30s), nullptr);
+                if (received) {
+                    replies.at(static_cast<std::size_t>(i)) =
+                        std::string(reinterpret_cast<const char*>(buffer.data()), *received);
+                }
+            });
+        }
+    }
+    for (int i = 0; i < client_count; ++i) {
+        INFO("client " << i);
+        CHECK(replies.at(static_cast<std::size_t>(i)) == "client-" + std::to_string(i));
+        CHECK(server_ok.at(static_cast<std::size_t>(i)));
+    }
+}
+
+// --- deadlines and aborts ------------------------------------------------------------
+
+TEST_CASE("a receive with nothing to read times out", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    std::array<std::byte, 64> buffer{};
+    const auto received = pair.client.receive_packet(buffer, Deadline::after(50ms), nullptr);
+    REQUIRE_FALSE(received.has_value());
+    REQUIRE(received.error() == Errc::timeout);
+    // An expired deadline still delivers a packet that is already there.
+    REQUIRE(send_text(pair.server, "late").has_value());
+    const auto late = pair.client.receive_packet(buffer, Deadline::after(0ms), nullptr);
+    REQUIRE(late.has_value());
+    REQUIRE(*late == 4);
+}
+
+TEST_CASE("an abort raised from another thread wakes a blocked receive", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    auto abort = AbortSignal::create();
+    REQUIRE(abort.has_value());
+
+    netipc::Result<std::size_t> outcome = 0;
+    {
+        std::jthread receiver([&] {
+            std::array<std::byte, 64> buffer{};
+            outcome = pair.client.receive_packet(buffer, Deadline::never(), &*abort);
+        });
+        // The signal is sticky, so it does not matter whether the receiver
+        // is already waiting when it is raised.
+        abort->raise();
+    }
+    REQUIRE_FALSE(outcome.has_value());
+    REQUIRE(outcome.error() == Errc::aborted);
+}
+
+TEST_CASE("an abort raised before the call wins over a queued packet", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    auto abort = AbortSignal::create();
+    REQUIRE(abort.has_value());
+    REQUIRE(send_text(pair.server, "queued").has_value());
+    abort->raise();
+
+    std::array<std::byte, 64> buffer{};
+    REQUIRE(pair.client.receive_packet(buffer, Deadline::never(), &*abort).error()
+            == Errc::aborted);
+    // Still raised: the next call is aborted too.
+    REQUIRE(pair.client.receive_packet(buffer, Deadline::never(), &*abort).error()
+            == Errc::aborted);
+    abort->clear();
+    const auto received = pair.client.receive_packet(buffer, Deadline::after(5s), &*abort);
+    REQUIRE(received.has_value());
+    REQUIRE(*received == 6);
+}
+
+TEST_CASE("accept honours its deadline and the abort signal", "[transport][uds]") {
+    TempRunDir dir;
+    auto listener = UdsSeqpacket::listen(dir.address());
+    REQUIRE(listener.has_value());
+    REQUIRE(listener->accept(Deadline::after(50ms), nullptr).error() == Errc::timeout);
+
+    auto abort = AbortSignal::create();
+    REQUIRE(abort.has_value());
+    abort->raise();
+    REQUIRE(listener->accept(Deadline::never(), &*abort).error() == Errc::aborted);
+    abort->clear();
+
+    netipc::Result<Connection> outcome = Connection();
+    {
+        std::jthread acceptor([&] { outcome = listener->accept(Deadline::never(), &*abort); });
+        abort->raise();
+    }
+    REQUIRE(outcome.error() == Errc::aborted);
+}
+
+TEST_CASE("a send into a full peer queue waits for room until its deadline", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    // Fill the peer's queue without reading; an expired deadline never waits.
+    const std::string chunk(1024, 'x');
+    int sent = 0;
+    for (;;) {
+        const auto result = send_text(pair.client, chunk, Deadline::after(0ms));
+        if (!result) {
+            REQUIRE(result.error() == Errc::timeout);
+            break;
+        }
+        ++sent;
+        REQUIRE(sent < 1'000'000);
+    }
+    REQUIRE(send_text(pair.client, chunk, Deadline::after(50ms)).error() == Errc::timeout);
+
+    // Once the peer drains, a waiting send completes.
+    int drained = 0;
+    {
+        std::jthread reader([&] {
+            std::array<std::byte, 2048> buffer{};
+            while (drained < sent + 1) {
+                if (!pair.server.receive_packet(buffer, Deadline::after(30s), nullptr)) {
+                    return;
+                }
+                ++drained;
+            }
+        });
+        REQUIRE(send_text(pair.client, chunk, Deadline::after(30s)).has_value());
+    }
+    REQUIRE(drained == sent + 1);
+}
+
+// --- disconnects ---------------------------------------------------------------------
+
+TEST_CASE("a peer that closes is seen as disconnected on receive and on send", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    REQUIRE(send_text(pair.server, "last words").has_value());
+    pair.server.close();
+    pair.server.close(); // idempotent
+
+    // Packets sent before the close are still delivered.
+    REQUIRE(receive_text(pair.client) == "last words");
+    std::array<std::byte, 64> buffer{};
+    REQUIRE(pair.client.receive_packet(buffer, Deadline::after(5s), nullptr).error()
+            == Errc::disconnected);
+    REQUIRE(send_text(pair.client, "anyone?").error() == Errc::disconnected);
+}
+
+TEST_CASE("a closed or moved-from connection refuses calls", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    Connection moved = std::move(pair.client);
+    REQUIRE(send_text(moved, "ok").has_value());
+    REQUIRE(receive_text(pair.server) == "ok");
+
+    std::array<std::byte, 8> buffer{};
+    moved.close();
+    REQUIRE(moved.native_handle() == -1);
+    REQUIRE(send_text(moved, "x").error() == Errc::invalid_argument);
+    REQUIRE(moved.receive_packet(buffer, Deadline::never(), nullptr).error()
+            == Errc::invalid_argument);
+    Connection empty;
+    REQUIRE(send_text(empty, "x").error() == Errc::invalid_argument);
+}
+
+// --- connect -------------------------------------------------------------------------
+
+TEST_CASE("connecting where no service runs is not_found", "[transport][uds]") {
+    TempRunDir dir;
+    const auto nothing = UdsSeqpacket::connect(dir.address(), Deadline::after(5s));
+    REQUIRE_FALSE(nothing.has_value());
+    REQUIRE(nothing.error() == Errc::not_found);
+
+    leave_dead_socket(dir.socket_file());
+    REQUIRE(UdsSeqpacket::connect(dir.address(), Deadline::after(5s)).error() == Errc::not_found);
+}
+
+TEST_CASE("bad addresses are refused before touching the file system", "[transport][uds]") {
+    TempRunDir dir;
+    REQUIRE(UdsSeqpacket::listen(dir.address("../escape")).error() == Errc::invalid_argument);
+    REQUIRE(UdsSeqpacket::listen(dir.address("")).error() == Errc::invalid_argument);
+    REQUIRE(UdsSeqpacket::connect(dir.address("a/b"), Deadline::never()).error()
+            == Errc::invalid_argument);
+    const std::string too_long(200, 'n');
+    REQUIRE(UdsSeqpacket::listen(dir.address(too_long)).error() == Errc::invalid_argument);
+    REQUIRE(UdsSeqpacket::connect(dir.address(too_long), Deadline::never()).error()
+            == Errc::invalid_argument);
+}

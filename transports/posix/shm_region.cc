@@ -1,0 +1,423 @@
+#include "transports/posix/shm_region.h"
+
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include <boost/interprocess/exceptions.hpp>
+
+#include "netipc/os/posix_fd.h"
+#include "transports/posix/shm_stale.h"
+
+namespace netipc::transports {
+
+namespace {
+
+namespace bip = boost::interprocess;
+
+// Boost.Interprocess maps "memory mappable" objects; this adapts a
+// descriptor we opened ourselves (with O_EXCL / O_CLOEXEC, which
+// bip::file_mapping cannot express) to that interface.
+class FdMappable {
+public:
+    explicit FdMappable(int fd) noexcept : fd_(fd) {}
+    [[nodiscard]] bip::mapping_handle_t get_mapping_handle() const noexcept {
+        return bip::ipcdetail::mapping_handle_from_file_handle(fd_);
+    }
+
+private:
+    int fd_;
+};
+
+// Maps `size` bytes of `fd` read-write and shared. Boost reports failures
+// with exceptions; they stop here.
+Result<bip::mapped_region> map_fd(int fd, std::uint64_t size) noexcept {
+    try {
+        return bip::mapped_region(FdMappable(fd), bip::read_write, 0,
+                                  static_cast<std::size_t>(size));
+    } catch (const bip::interprocess_exception& e) {
+        return fail(Errc::os_error, "mapping the SHM region failed", e.get_native_error());
+    } catch (...) {
+        return fail(Errc::os_error, "mapping the SHM region failed", ENOMEM);
+    }
+}
+
+struct DirectionFields {
+    std::size_t area_offset;
+    std::size_t area_capacity;
+    std::size_t seq;
+    std::size_t len;
+    std::size_t signal;
+};
+
+DirectionFields fields_of(const ShmGeometry& geometry, ShmDirection direction) noexcept {
+    if (direction == ShmDirection::request) {
+        return {geometry.request_offset, geometry.request_capacity, shm_offsets::req_seq,
+                shm_offsets::req_len, shm_offsets::req_signal};
+    }
+    return {geometry.response_offset, geometry.response_capacity, shm_offsets::resp_seq,
+            shm_offsets::resp_len, shm_offsets::resp_signal};
+}
+
+// Live header fields are used in place in the (page-aligned) mapping; the
+// offsets are static_asserted aligned in shm_region_header.h.
+template <class T>
+std::atomic_ref<T> live_field(std::byte* base, std::size_t offset) noexcept {
+    return std::atomic_ref<T>(*reinterpret_cast<T*>(base + offset));
+}
+
+// Not FUTEX_PRIVATE_FLAG: the word lives in a shared file mapping and the
+// peer is another process (the kernel keys the futex by inode and offset).
+void futex_wake_one(std::uint32_t* word) noexcept {
+    (void)::syscall(SYS_futex, word, FUTEX_WAKE, 1, nullptr, nullptr, 0);
+}
+
+// Sleeps while *word == expected, at most `timeout` (nullptr: no limit).
+// Returns 0 or the errno (EAGAIN: the word already changed, ETIMEDOUT,
+// EINTR); every outcome means "look again".
+int futex_wait(std::uint32_t* word, std::uint32_t expected, const timespec* timeout) noexcept {
+    if (::syscall(SYS_futex, word, FUTEX_WAIT, expected, timeout, nullptr, 0) == 0) {
+        return 0;
+    }
+    return errno;
+}
+
+void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::this_thread::yield();
+#endif
+}
+
+// Non-zero, derived from the monotonic clock, so a region created by a
+// process that reused a dead owner's pid still carries a different value.
+std::uint32_t new_owner_generation() noexcept {
+    timespec now{};
+    (void)::clock_gettime(CLOCK_MONOTONIC, &now);
+    const auto mixed = static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000ULL
+                       + static_cast<std::uint64_t>(now.tv_nsec);
+    const auto generation = static_cast<std::uint32_t>(mixed ^ (mixed >> 32));
+    return generation != 0 ? generation : 1;
+}
+
+int retry_fallocate(int fd, std::uint64_t size) noexcept {
+    while (::fallocate(fd, 0, 0, static_cast<off_t>(size)) != 0) {
+        if (errno != EINTR) {
+            return errno;
+        }
+    }
+    return 0;
+}
+
+// How long one FUTEX_WAIT may sleep: until the deadline, but no longer than
+// `interval` when the caller must re-check things a futex cannot watch.
+// nullopt: no limit at all.
+std::optional<timespec> futex_timeout(Deadline deadline, bool sliced,
+                                      std::chrono::milliseconds interval) noexcept {
+    if (!sliced && deadline.is_never()) {
+        return std::nullopt;
+    }
+    std::chrono::nanoseconds sleep = interval;
+    if (!deadline.is_never()) {
+        const auto left = deadline.when() - Deadline::Clock::now();
+        if (!sliced || left < sleep) {
+            sleep = std::chrono::duration_cast<std::chrono::nanoseconds>(left);
+        }
+    }
+    sleep = std::max(sleep, std::chrono::nanoseconds(0));
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(sleep);
+    return timespec{.tv_sec = static_cast<time_t>(secs.count()),
+                    .tv_nsec = static_cast<long>((sleep - secs).count())};
+}
+
+// The message a sequence advance announced. The length is the peer's word,
+// so it is checked against the area before it bounds a view.
+Result<ShmMessageView> read_published(std::byte* region, const DirectionFields& fields) noexcept {
+    const std::uint64_t seq =
+        live_field<std::uint64_t>(region, fields.seq).load(std::memory_order_acquire);
+    const std::uint32_t length =
+        live_field<std::uint32_t>(region, fields.len).load(std::memory_order_acquire);
+    if (length > fields.area_capacity) {
+        return fail(Errc::protocol_violation, "published SHM length exceeds the area");
+    }
+    return ShmMessageView{seq, wire::Bytes(region + fields.area_offset, length)};
+}
+
+} // namespace
+
+Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t request_payload_ceiling,
+                                    std::uint32_t response_payload_ceiling,
+                                    ShmWaitOptions options) noexcept {
+    auto geometry = shm_geometry(request_payload_ceiling, response_payload_ceiling);
+    if (!geometry) {
+        return std::unexpected(geometry.error());
+    }
+    // 0600 is exact whatever the umask: a umask only removes bits.
+    os::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!fd) {
+        const int err = errno;
+        if (err == EEXIST) {
+            return fail(Errc::address_in_use, "an SHM region file already exists at the path", err);
+        }
+        return fail(Errc::os_error, "creating the SHM region file failed", err);
+    }
+    // From here on a failure must not leave the new file behind.
+    auto abandon = [&](Error error) {
+        fd.reset();
+        (void)::unlink(path.c_str());
+        return std::unexpected(error);
+    };
+    if (const int err = retry_fallocate(fd.get(), geometry->file_size); err != 0) {
+        return abandon(Error{Errc::os_error, err,
+                             "allocation stage: fallocate() could not reserve the SHM region"});
+    }
+    struct stat info{};
+    if (::fstat(fd.get(), &info) != 0) {
+        return abandon(Error{Errc::os_error, errno, "fstat() of the new SHM region failed"});
+    }
+    auto mapping = map_fd(fd.get(), geometry->file_size);
+    if (!mapping) {
+        return abandon(mapping.error());
+    }
+
+    ShmRegion region;
+    region.mapping_ = std::move(*mapping);
+    region.geometry_ = *geometry;
+    region.options_ = options;
+    region.owner_pid_ = ::getpid();
+    region.owner_generation_ = new_owner_generation();
+    region.device_ = info.st_dev;
+    region.inode_ = info.st_ino;
+    region.created_ = true;
+    try {
+        region.path_ = path;
+    } catch (...) {
+        return abandon(Error{Errc::os_error, ENOMEM, "no memory for the SHM region path"});
+    }
+    region.owns_file_ = true; // the destructor now removes the file on failure paths
+
+    // fallocate() already gives zeros; zeroing anyway keeps the "all live
+    // fields start at zero" guarantee independent of the filesystem.
+    std::memset(region.base(), 0, static_cast<std::size_t>(geometry->file_size));
+    ShmRegionHeader header{};
+    header.owner_pid = static_cast<std::uint32_t>(region.owner_pid_);
+    header.owner_generation = region.owner_generation_;
+    header.request_offset = geometry->request_offset;
+    header.request_capacity = geometry->request_capacity;
+    header.response_offset = geometry->response_offset;
+    header.response_capacity = geometry->response_capacity;
+    // No peer has the region yet (clients attach after the handshake), so the
+    // live fields may be written plainly here; they are all zero.
+    // No fence is needed to publish the header: a client learns of the region
+    // only through the handshake on the baseline socket, and those system
+    // calls order these stores before its attach().
+    wire::encode_unchecked(header, region.base());
+    return region;
+}
+
+Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t request_payload_ceiling,
+                                    std::uint32_t response_payload_ceiling,
+                                    ShmWaitOptions options) noexcept {
+    auto geometry = shm_geometry(request_payload_ceiling, response_payload_ceiling);
+    if (!geometry) {
+        return std::unexpected(geometry.error());
+    }
+    os::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd) {
+        const int err = errno;
+        if (err == ENOENT) {
+            return fail(Errc::not_found, "no SHM region file at the path", err);
+        }
+        return fail(Errc::os_error, "opening the SHM region file failed", err);
+    }
+    struct stat info{};
+    if (::fstat(fd.get(), &info) != 0) {
+        return fail(Errc::os_error, "fstat() of the SHM region failed", errno);
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return fail(Errc::bad_layout, "the SHM region path is not a regular file");
+    }
+    const auto file_size = static_cast<std::uint64_t>(info.st_size);
+    if (file_size < shm_region_header_len) {
+        return fail(Errc::not_found, "SHM region not ready: shorter than its header");
+    }
+    // Map only what is there; the header decides whether the size is right.
+    auto mapping = map_fd(fd.get(), std::min(file_size, geometry->file_size));
+    if (!mapping) {
+        return std::unexpected(mapping.error());
+    }
+
+    // Decode the write-once prefix only: the live half may be changing under
+    // atomic updates, so it must not be read plainly. The layout engine
+    // decodes the prefix followed by zeros.
+    std::array<std::byte, shm_region_header_len> header_bytes{};
+    const auto* mapped = static_cast<const std::byte*>(mapping->get_address());
+    std::memcpy(header_bytes.data(), mapped, shm_offsets::live_fields);
+    if (wire::load<std::uint32_t>(header_bytes.data()) == 0) {
+        return fail(Errc::not_found, "SHM region not ready: header not written yet");
+    }
+    auto header = wire::decode<ShmRegionHeader>(header_bytes);
+    if (!header) {
+        return std::unexpected(header.error());
+    }
+    if (header->request_offset != geometry->request_offset
+        || header->request_capacity != geometry->request_capacity
+        || header->response_offset != geometry->response_offset
+        || header->response_capacity != geometry->response_capacity) {
+        return fail(Errc::bad_layout, "SHM region areas differ from the negotiated geometry");
+    }
+    if (file_size < geometry->file_size) {
+        return fail(Errc::truncated, "SHM region file is shorter than its areas");
+    }
+    if (file_size > geometry->file_size) {
+        return fail(Errc::bad_layout, "SHM region file is larger than the negotiated geometry");
+    }
+
+    ShmRegion region;
+    region.mapping_ = std::move(*mapping);
+    region.geometry_ = *geometry;
+    region.options_ = options;
+    region.owner_pid_ = static_cast<pid_t>(header->owner_pid);
+    region.owner_generation_ = header->owner_generation;
+    try {
+        region.path_ = path;
+    } catch (...) {
+        return fail(Errc::os_error, "no memory for the SHM region path", ENOMEM);
+    }
+    return region;
+}
+
+ShmRegion::ShmRegion(ShmRegion&& other) noexcept
+    : mapping_(std::move(other.mapping_)),
+      geometry_(other.geometry_),
+      options_(other.options_),
+      path_(std::move(other.path_)),
+      owner_pid_(other.owner_pid_),
+      owner_generation_(other.owner_generation_),
+      device_(other.device_),
+      inode_(other.inode_),
+      created_(other.created_),
+      owns_file_(std::exchange(other.owns_file_, false)) {}
+
+ShmRegion& ShmRegion::operator=(ShmRegion&& other) noexcept {
+    if (this != &other) {
+        unlink();
+        mapping_ = std::move(other.mapping_);
+        geometry_ = other.geometry_;
+        options_ = other.options_;
+        path_ = std::move(other.path_);
+        owner_pid_ = other.owner_pid_;
+        owner_generation_ = other.owner_generation_;
+        device_ = other.device_;
+        inode_ = other.inode_;
+        created_ = other.created_;
+        owns_file_ = std::exchange(other.owns_file_, false);
+    }
+    return *this;
+}
+
+ShmRegion::~ShmRegion() {
+    unlink();
+}
+
+void ShmRegion::unlink() noexcept {
+    if (!owns_file_) {
+        return;
+    }
+    owns_file_ = false;
+    // A later server may have replaced the file after stale recovery judged
+    // ours dead; only remove the inode we created. (A replacement between
+    // this lstat and unlink cannot be excluded with POSIX calls.)
+    struct stat info{};
+    if (::lstat(path_.c_str(), &info) == 0 && info.st_dev == device_ && info.st_ino == inode_) {
+        (void)::unlink(path_.c_str());
+    }
+}
+
+std::uint64_t ShmRegion::sequence(ShmDirection direction) const noexcept {
+    const auto fields = fields_of(geometry_, direction);
+    return live_field<std::uint64_t>(base(), fields.seq).load(std::memory_order_acquire);
+}
+
+Result<std::uint64_t> ShmRegion::publish(ShmDirection direction, wire::Bytes message) noexcept {
+    const auto fields = fields_of(geometry_, direction);
+    if (message.empty()) {
+        return fail(Errc::invalid_argument, "an SHM message cannot be empty");
+    }
+    if (message.size() > fields.area_capacity) {
+        return fail(Errc::limit_exceeded, "message larger than the SHM area");
+    }
+    std::byte* region = base();
+    std::memcpy(region + fields.area_offset, message.data(), message.size());
+    live_field<std::uint32_t>(region, fields.len)
+        .store(static_cast<std::uint32_t>(message.size()), std::memory_order_release);
+    const std::uint64_t seq =
+        live_field<std::uint64_t>(region, fields.seq).fetch_add(1, std::memory_order_release) + 1;
+    live_field<std::uint32_t>(region, fields.signal).fetch_add(1, std::memory_order_release);
+    futex_wake_one(reinterpret_cast<std::uint32_t*>(region + fields.signal));
+    return seq;
+}
+
+Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t last_seen_seq,
+                                       Deadline deadline, const AbortSignal* abort) const noexcept {
+    const auto fields = fields_of(geometry_, direction);
+    std::byte* region = base();
+    const auto seq_field = live_field<std::uint64_t>(region, fields.seq);
+    const auto signal_field = live_field<std::uint32_t>(region, fields.signal);
+    auto* signal_word = reinterpret_cast<std::uint32_t*>(region + fields.signal);
+
+    // The server is the region's owner; only a client can outlive it.
+    const bool watch_owner = !created_ && owner_pid_ > 0;
+    const bool sliced = abort != nullptr || watch_owner;
+
+    auto published = [&] { return read_published(region, fields); };
+
+    if (abort != nullptr && abort->raised()) {
+        return fail(Errc::aborted, "the abort signal is raised");
+    }
+    for (std::uint32_t i = 0; i < options_.spin_tries; ++i) {
+        if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
+            return published();
+        }
+        cpu_relax();
+    }
+    for (;;) {
+        // Read the futex word before the final sequence check: a publish
+        // after this read changes the word, so FUTEX_WAIT returns at once
+        // instead of sleeping through it.
+        const std::uint32_t signal = signal_field.load(std::memory_order_acquire);
+        if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
+            return published();
+        }
+        if (abort != nullptr && abort->raised()) {
+            return fail(Errc::aborted, "the abort signal is raised");
+        }
+        if (watch_owner && !process_alive(owner_pid_)) {
+            return fail(Errc::disconnected, "the SHM region's owner process is gone", ESRCH);
+        }
+        if (deadline.expired()) {
+            return fail(Errc::timeout, "no SHM message before the deadline");
+        }
+
+        auto timeout = futex_timeout(deadline, sliced, options_.check_interval);
+        const int err = futex_wait(signal_word, signal, timeout ? &*timeout : nullptr);
+        if (err != 0 && err != EAGAIN && err != EINTR && err != ETIMEDOUT) {
+            return fail(Errc::os_error, "futex wait on the SHM region failed", err);
+        }
+    }
+}
+
+} // namespace netipc::transports

@@ -1,0 +1,448 @@
+#include "transports/posix/uds_seqpacket.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace netipc::transports {
+
+namespace {
+
+// Used when SO_SNDBUF cannot be read; the reference implementation falls
+// back to the same value.
+constexpr std::uint32_t fallback_send_buffer = 65536;
+// Linux refuses (EMSGSIZE) an AF_UNIX datagram or SEQPACKET packet larger
+// than SO_SNDBUF - 32: the kernel keeps 32 bytes of the send budget for
+// itself. Proposing the raw SO_SNDBUF would advertise a packet we cannot
+// send; proposing less is always safe because the handshake takes the
+// minimum of both peers' sizes.
+constexpr std::uint32_t kernel_packet_reserve = 32;
+// Clients queued before accept(); beyond it connect() waits (until its
+// deadline). The kernel caps it at net.core.somaxconn.
+constexpr int listen_backlog = 128;
+// Most packets are a header and a payload; more pieces than this spill into
+// a heap-allocated iovec array.
+constexpr std::size_t inline_pieces = 16;
+// A competing server can re-create the path between our unlink and bind; a
+// few rounds settle it, and a path that keeps being taken is in use.
+constexpr int max_bind_attempts = 4;
+
+sockaddr_un make_sockaddr(const std::string& path) noexcept {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    // socket_path() guaranteed the path plus its NUL fits.
+    std::memcpy(static_cast<char*>(address.sun_path), path.c_str(), path.size() + 1);
+    return address;
+}
+
+int connect_to(int fd, const sockaddr_un& address) noexcept {
+    return ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+}
+
+bool is_would_block(int error) noexcept {
+    return error == EAGAIN || error == EWOULDBLOCK;
+}
+
+bool is_peer_gone(int error) noexcept {
+    return error == EPIPE || error == ECONNRESET || error == ENOTCONN || error == ECONNREFUSED;
+}
+
+bool aborted(const AbortSignal* abort) noexcept {
+    return abort != nullptr && abort->raised();
+}
+
+// Waits until `fd` reports any of `events` (or an error/hangup, which the
+// caller's next syscall turns into a precise error), `abort` is raised, or
+// `deadline` passes.
+Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal* abort) {
+    std::array<pollfd, 2> entries{};
+    entries[0] = pollfd{fd, events, 0};
+    nfds_t count = 1;
+    if (abort != nullptr) {
+        entries[1] = pollfd{abort->native_handle(), POLLIN, 0};
+        count = 2;
+    }
+    for (;;) {
+        if (aborted(abort)) {
+            return fail(Errc::aborted, "abort signal raised");
+        }
+        const int ready = ::poll(entries.data(), count, deadline.poll_timeout_ms());
+        if (ready < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return fail(Errc::os_error, "poll() failed", errno);
+        }
+        if (count == 2 && entries[1].revents != 0) {
+            return fail(Errc::aborted, "abort signal raised");
+        }
+        if (entries[0].revents != 0) {
+            return {};
+        }
+        // poll() rounds its timeout up, so a zero return means the deadline
+        // has passed; the check guards against an early wake-up anyway.
+        if (deadline.expired()) {
+            return fail(Errc::timeout, "deadline passed");
+        }
+    }
+}
+
+std::uint32_t read_max_packet_size(int fd) noexcept {
+    int send_buffer = 0;
+    socklen_t length = sizeof(send_buffer);
+    std::uint32_t budget = fallback_send_buffer;
+    if (::getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, &length) == 0 && send_buffer > 0) {
+        budget = static_cast<std::uint32_t>(send_buffer);
+    }
+    return budget > kernel_packet_reserve ? budget - kernel_packet_reserve : 0;
+}
+
+// What stands at a socket path that bind() found taken.
+enum class Occupant {
+    live,   // a server accepted (or queued) our probe: leave it alone
+    absent, // the path vanished meanwhile: just bind again
+    stale,  // anything else (dead socket, stray file, ...): reclaim it
+};
+
+Result<Occupant> probe_occupant(const sockaddr_un& address) {
+    os::UniqueFd probe(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!probe) {
+        if (errno == EMFILE || errno == ENFILE) {
+            // We cannot tell whether the owner is alive; deleting a live
+            // server's socket would be worse than refusing to start.
+            return fail(Errc::address_in_use,
+                        "out of descriptors while probing an existing socket file; kept it", errno);
+        }
+        return fail(Errc::os_error, "socket() for the liveness probe failed", errno);
+    }
+    if (connect_to(probe.get(), address) == 0) {
+        return Occupant::live;
+    }
+    const int error = errno;
+    if (is_would_block(error)) {
+        // AF_UNIX reports a full backlog this way: a listener exists.
+        return Occupant::live;
+    }
+    if (error == ENOENT) {
+        return Occupant::absent;
+    }
+    return Occupant::stale;
+}
+
+// Binds `fd` to `path`, reclaiming the path from anything that is not a
+// live server (stale-endpoint rule: liveness is the only criterion).
+Result<void> bind_reclaiming(int fd, const std::string& path) {
+    const sockaddr_un address = make_sockaddr(path);
+    for (int attempt = 0; attempt < max_bind_attempts; ++attempt) {
+        if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0) {
+            return {};
+        }
+        if (errno != EADDRINUSE) {
+            return fail(Errc::os_error, "bind() of the service socket failed", errno);
+        }
+        auto occupant = probe_occupant(address);
+        if (!occupant) {
+            return std::unexpected(occupant.error());
+        }
+        switch (*occupant) {
+            case Occupant::live:
+                return fail(Errc::address_in_use, "a live server owns the service socket");
+            case Occupant::absent:
+                break;
+            case Occupant::stale:
+                if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+                    return fail(Errc::os_error, "cannot remove the stale service socket", errno);
+                }
+                break;
+        }
+    }
+    return fail(Errc::address_in_use, "the service socket path keeps being re-created");
+}
+
+} // namespace
+
+// --- Connection ----------------------------------------------------------------------
+
+UdsSeqpacket::Connection::Connection(os::UniqueFd fd) noexcept
+    : fd_(std::move(fd)), max_packet_size_(read_max_packet_size(fd_.get())) {}
+
+Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> pieces,
+                                                   Deadline deadline) {
+    if (!fd_) {
+        return fail(Errc::invalid_argument, "send on a closed connection");
+    }
+    std::array<iovec, inline_pieces> inline_vectors{};
+    std::vector<iovec> heap_vectors;
+    std::span<iovec> vectors(inline_vectors);
+    if (pieces.size() > inline_pieces) {
+        if (pieces.size() > static_cast<std::size_t>(IOV_MAX)) {
+            return fail(Errc::invalid_argument, "more packet pieces than one sendmsg() takes");
+        }
+        heap_vectors.resize(pieces.size());
+        vectors = heap_vectors;
+    }
+    std::size_t count = 0;
+    std::size_t total = 0;
+    for (const wire::Bytes piece : pieces) {
+        if (piece.empty()) {
+            continue;
+        }
+        // sendmsg() never writes through iov_base; the cast only satisfies its type.
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
+        vectors[count++] = iovec{const_cast<std::byte*>(piece.data()), piece.size()};
+        total += piece.size();
+    }
+    if (total == 0) {
+        return fail(Errc::invalid_argument, "empty packet (the peer would read it as EOF)");
+    }
+    if (total > max_packet_size_) {
+        return fail(Errc::invalid_argument, "packet larger than max_packet_size()");
+    }
+    msghdr message{};
+    message.msg_iov = vectors.data();
+    message.msg_iovlen = count;
+    for (;;) {
+        const ssize_t sent = ::sendmsg(fd_.get(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent >= 0) {
+            if (static_cast<std::size_t>(sent) != total) {
+                // SEQPACKET sends a packet whole or not at all.
+                return fail(Errc::internal, "sendmsg() sent part of a SEQPACKET packet");
+            }
+            return {};
+        }
+        const int error = errno;
+        if (error == EINTR) {
+            continue;
+        }
+        if (is_would_block(error)) {
+            if (auto ready = wait_for(fd_.get(), POLLOUT, deadline, nullptr); !ready) {
+                return ready;
+            }
+            continue;
+        }
+        if (is_peer_gone(error)) {
+            return fail(Errc::disconnected, "peer closed the connection", error);
+        }
+        if (error == EMSGSIZE) {
+            return fail(Errc::invalid_argument, "packet larger than the socket allows", error);
+        }
+        return fail(Errc::os_error, "sendmsg() failed", error);
+    }
+}
+
+Result<std::size_t> UdsSeqpacket::Connection::receive_packet(wire::MutableBytes out,
+                                                             Deadline deadline,
+                                                             const AbortSignal* abort) {
+    if (!fd_) {
+        return fail(Errc::invalid_argument, "receive on a closed connection");
+    }
+    for (;;) {
+        // Sticky abort: a raised signal wins even over a packet already queued.
+        if (aborted(abort)) {
+            return fail(Errc::aborted, "abort signal raised");
+        }
+        iovec vector{out.data(), out.size()};
+        msghdr message{};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        // No control buffer: descriptors a peer might pass are closed by the kernel.
+        const ssize_t received = ::recvmsg(fd_.get(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (received >= 0) {
+            if ((static_cast<unsigned>(message.msg_flags) & MSG_TRUNC) != 0) {
+                return fail(Errc::protocol_violation, "packet larger than the receive buffer");
+            }
+            if (received == 0) {
+                // Packets are never empty (send_packet refuses them), so zero is EOF.
+                return fail(Errc::disconnected, "peer closed the connection");
+            }
+            return static_cast<std::size_t>(received);
+        }
+        const int error = errno;
+        if (error == EINTR) {
+            continue;
+        }
+        if (is_would_block(error)) {
+            if (auto ready = wait_for(fd_.get(), POLLIN, deadline, abort); !ready) {
+                return std::unexpected(ready.error());
+            }
+            continue;
+        }
+        if (is_peer_gone(error)) {
+            return fail(Errc::disconnected, "peer reset the connection", error);
+        }
+        return fail(Errc::os_error, "recvmsg() failed", error);
+    }
+}
+
+// --- Listener ------------------------------------------------------------------------
+
+UdsSeqpacket::Listener::Listener(Listener&& other) noexcept
+    : fd_(std::move(other.fd_)),
+      path_(std::move(other.path_)),
+      device_(other.device_),
+      inode_(other.inode_) {
+    other.path_.clear();
+}
+
+UdsSeqpacket::Listener& UdsSeqpacket::Listener::operator=(Listener&& other) noexcept {
+    if (this != &other) {
+        close();
+        fd_ = std::move(other.fd_);
+        path_ = std::move(other.path_);
+        device_ = other.device_;
+        inode_ = other.inode_;
+        other.path_.clear();
+    }
+    return *this;
+}
+
+void UdsSeqpacket::Listener::close() noexcept {
+    if (fd_ && !path_.empty()) {
+        // Unlink while still listening: as long as our socket is live, a
+        // successor's listen() sees address-in-use and cannot have replaced
+        // the file, unless someone removed ours by hand; the inode check
+        // covers that case.
+        struct stat status{};
+        if (::lstat(path_.c_str(), &status) == 0 && status.st_dev == device_
+            && status.st_ino == inode_) {
+            (void)::unlink(path_.c_str());
+        }
+    }
+    path_.clear();
+    fd_.reset();
+}
+
+Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadline,
+                                                                const AbortSignal* abort) {
+    if (!fd_) {
+        return fail(Errc::invalid_argument, "accept on a closed listener");
+    }
+    for (;;) {
+        if (aborted(abort)) {
+            return fail(Errc::aborted, "abort signal raised");
+        }
+        const int client = ::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (client >= 0) {
+            return Connection(os::UniqueFd(client));
+        }
+        const int error = errno;
+        // ECONNABORTED: the client gave up while queued; wait for the next one.
+        if (error == EINTR || error == ECONNABORTED) {
+            continue;
+        }
+        if (is_would_block(error)) {
+            if (auto ready = wait_for(fd_.get(), POLLIN, deadline, abort); !ready) {
+                return std::unexpected(ready.error());
+            }
+            continue;
+        }
+        return fail(Errc::os_error, "accept4() failed", error);
+    }
+}
+
+// --- connect / listen ----------------------------------------------------------------
+
+Result<UdsSeqpacket::Connection> UdsSeqpacket::connect(const Address& address, Deadline deadline) {
+    auto path = socket_path(address);
+    if (!path) {
+        return std::unexpected(path.error());
+    }
+    const sockaddr_un socket_address = make_sockaddr(*path);
+
+    // Blocking connect with SO_SNDTIMEO bounds the one wait AF_UNIX has (a
+    // full backlog) by the deadline; a non-blocking AF_UNIX connect would
+    // fail with EAGAIN instead of waiting. An expired deadline connects
+    // without waiting.
+    const int type_flags = SOCK_SEQPACKET | SOCK_CLOEXEC | (deadline.expired() ? SOCK_NONBLOCK : 0);
+    os::UniqueFd fd(::socket(AF_UNIX, type_flags, 0));
+    if (!fd) {
+        return fail(Errc::os_error, "socket() failed", errno);
+    }
+    for (;;) {
+        if (!deadline.is_never() && !deadline.expired()) {
+            const auto left_us = std::chrono::ceil<std::chrono::microseconds>(
+                                     deadline.when() - Deadline::Clock::now())
+                                     .count();
+            const auto bounded_us = std::max<std::int64_t>(left_us, 1);
+            timeval timeout{};
+            timeout.tv_sec = static_cast<time_t>(bounded_us / 1'000'000);
+            timeout.tv_usec = static_cast<suseconds_t>(bounded_us % 1'000'000);
+            if (::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) != 0) {
+                return fail(Errc::os_error, "setsockopt(SO_SNDTIMEO) failed", errno);
+            }
+        }
+        if (connect_to(fd.get(), socket_address) == 0) {
+            break;
+        }
+        const int error = errno;
+        if (error == EINTR && !deadline.expired()) {
+            continue;
+        }
+        if (error == ENOENT || error == ECONNREFUSED) {
+            return fail(Errc::not_found, "no service is listening at the socket path", error);
+        }
+        if (is_would_block(error) || error == EINPROGRESS || error == EINTR) {
+            return fail(Errc::timeout, "server backlog stayed full until the deadline", error);
+        }
+        return fail(Errc::os_error, "connect() failed", error);
+    }
+    const int flags = ::fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd.get(), F_SETFL, static_cast<unsigned>(flags) | O_NONBLOCK) != 0) {
+        return fail(Errc::os_error, "cannot make the connection non-blocking", errno);
+    }
+    return Connection(std::move(fd));
+}
+
+Result<UdsSeqpacket::Listener> UdsSeqpacket::listen(const Address& address) {
+    auto path = socket_path(address);
+    if (!path) {
+        return std::unexpected(path.error());
+    }
+    os::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) {
+        return fail(Errc::os_error, "socket() failed", errno);
+    }
+    // bind() creates the file with the socket inode's mode less the umask, so
+    // narrowing the inode first means the file is never wider than 0600 and
+    // the process-wide umask is never touched (other threads rely on it).
+    if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0) {
+        return fail(Errc::os_error, "fchmod(0600) on the service socket failed", errno);
+    }
+    if (auto bound = bind_reclaiming(fd.get(), *path); !bound) {
+        return std::unexpected(bound.error());
+    }
+    // Remember which inode is ours, so close() never removes a successor's.
+    struct stat status{};
+    if (::lstat(path->c_str(), &status) != 0) {
+        return fail(Errc::os_error, "cannot stat the bound service socket", errno);
+    }
+    if (!S_ISSOCK(status.st_mode)) {
+        // Someone replaced our file between bind() and lstat(); it is not ours to remove.
+        return fail(Errc::address_in_use, "the service socket was replaced right after bind()");
+    }
+    Listener listener(std::move(fd), std::move(*path), status.st_dev, status.st_ino);
+    // Defence in depth for kernels that ignore fchmod() on sockets: refuse to
+    // serve from a socket others could connect to (the listener removes it).
+    if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        return fail(Errc::internal, "service socket file is wider than 0600 after bind()");
+    }
+    if (::listen(listener.native_handle(), listen_backlog) != 0) {
+        return fail(Errc::os_error, "listen() failed", errno);
+    }
+    return listener;
+}
+
+} // namespace netipc::transports

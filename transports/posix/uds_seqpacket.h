@@ -1,0 +1,137 @@
+// The POSIX baseline transport: AF_UNIX SOCK_SEQPACKET sockets.
+//
+// SEQPACKET keeps packet boundaries and is reliable and ordered, so one
+// send_packet() is exactly one receive_packet() on the other side. Packets
+// have a kernel maximum (derived from SO_SNDBUF), hence packet_limited.
+//
+// Every descriptor is close-on-exec and non-blocking; blocking behaviour
+// comes from poll() bounded by the caller's Deadline (and AbortSignal).
+//
+// Thread-safety: a Connection or Listener is not synchronized. One thread may
+// send while another receives on the same Connection (the kernel orders
+// whole packets), but two concurrent senders or two concurrent receivers on
+// one Connection need external locking, and close() must not race any call.
+// The static functions are thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "netipc/abort_signal.h"
+#include "netipc/concepts/transport.h"
+#include "netipc/deadline.h"
+#include "netipc/error.h"
+#include "netipc/os/posix_fd.h"
+#include "netipc/wire/bytes.h"
+#include "netipc/wire/constants.h"
+#include "transports/posix/endpoint.h"
+
+namespace netipc::transports {
+
+class UdsSeqpacket {
+public:
+    static constexpr std::uint32_t profile_bits = wire::profile::baseline;
+    static constexpr bool packet_limited = true;
+
+    using Address = ServiceAddress;
+
+    // One connected SEQPACKET socket. Owns its descriptor; movable, not
+    // copyable. A moved-from or closed Connection fails every call with
+    // Errc::invalid_argument.
+    class Connection {
+    public:
+        Connection() noexcept = default;
+
+        // Sends one packet: the concatenation of `pieces`, in one sendmsg()
+        // (the pieces are never copied). Waits for buffer space until
+        // `deadline` (Errc::timeout). A peer that has gone away is
+        // Errc::disconnected. An empty packet or one larger than
+        // max_packet_size() is Errc::invalid_argument: the kernel would reject
+        // the latter, and the receiver could not tell the former from EOF.
+        Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline);
+
+        // Receives one packet into `out` and returns its size. Errc::aborted
+        // when `abort` (may be null) is raised, checked before any wait and
+        // while waiting; Errc::timeout at `deadline`; Errc::disconnected when
+        // the peer closed; Errc::protocol_violation when the packet was larger
+        // than `out` (the kernel dropped its tail; the session is unusable).
+        Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
+                                           const AbortSignal* abort);
+
+        // The largest packet send_packet() accepts: SO_SNDBUF, read once when
+        // the connection was made, less the kernel's per-packet reserve. This
+        // is the packet size to propose in HELLO.
+        [[nodiscard]] std::uint32_t max_packet_size() const noexcept { return max_packet_size_; }
+        // The socket, for poll()-based event loops (readable = a packet or
+        // EOF is waiting). -1 once closed.
+        [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
+        // Closes the socket; the peer sees EOF. Idempotent.
+        void close() noexcept { fd_.reset(); }
+
+    private:
+        friend class UdsSeqpacket;
+        explicit Connection(os::UniqueFd fd) noexcept;
+
+        os::UniqueFd fd_;
+        std::uint32_t max_packet_size_ = 0;
+    };
+
+    // A bound, listening socket that owns its socket file. close() (and the
+    // destructor) removes the file only if it is still the inode this
+    // listener created, so a successor's socket is never deleted. Movable,
+    // not copyable.
+    class Listener {
+    public:
+        Listener() noexcept = default;
+        Listener(Listener&& other) noexcept;
+        Listener& operator=(Listener&& other) noexcept;
+        Listener(const Listener&) = delete;
+        Listener& operator=(const Listener&) = delete;
+        ~Listener() { close(); }
+
+        // Waits for one client until `deadline` (Errc::timeout) or until
+        // `abort` (may be null) is raised (Errc::aborted, checked before any
+        // wait too).
+        Result<Connection> accept(Deadline deadline, const AbortSignal* abort);
+
+        // The listening socket, for poll() (readable = a client is waiting).
+        [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
+        // The socket file this listener bound.
+        [[nodiscard]] const std::string& path() const noexcept { return path_; }
+        // Removes the socket file (if still ours) and closes the socket.
+        // Idempotent. Existing Connections are unaffected.
+        void close() noexcept;
+
+    private:
+        friend class UdsSeqpacket;
+        Listener(os::UniqueFd fd, std::string path, dev_t device, ino_t inode) noexcept
+            : fd_(std::move(fd)), path_(std::move(path)), device_(device), inode_(inode) {}
+
+        os::UniqueFd fd_;
+        std::string path_;
+        dev_t device_ = 0;
+        ino_t inode_ = 0;
+    };
+
+    // Connects to a running service. Errc::not_found when nothing listens
+    // there (no file, or a stale one); Errc::timeout when the server's
+    // backlog stays full until `deadline`; Errc::invalid_argument for a bad
+    // address; otherwise Errc::os_error with errno.
+    static Result<Connection> connect(const Address& address, Deadline deadline);
+
+    // Binds the service's socket file with mode 0600 (never wider, whatever
+    // the umask) and listens. A live server already there is
+    // Errc::address_in_use and its file is left alone; anything else at the
+    // path (a dead server's socket, a stray regular file) is replaced.
+    static Result<Listener> listen(const Address& address);
+};
+
+static_assert(PacketConnection<UdsSeqpacket::Connection>);
+static_assert(Transport<UdsSeqpacket>);
+
+} // namespace netipc::transports
