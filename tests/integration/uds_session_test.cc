@@ -1,0 +1,288 @@
+// A C++ client and server exchanging every seed method over real UDS
+// SEQPACKET sockets: single, batch and chunked messages, and a count of heap
+// allocations across 10 000 round trips after warm-up (must be zero).
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <new>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "codecs/cgroups_snapshot.h"
+#include "codecs/increment.h"
+#include "codecs/simple_hash.h"
+#include "codecs/string_reverse.h"
+#include "framing/nipc.h"
+#include "netipc/session.h"
+#include "transports/default_baseline.h"
+
+// --- allocation counting for this test binary ----------------------------
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+} // namespace
+
+// NOLINTBEGIN(cppcoreguidelines-no-malloc,misc-new-delete-overloads): the counter needs them
+void* operator new(std::size_t size) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* memory = std::malloc(size == 0 ? 1 : size)) {
+        return memory;
+    }
+    throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept {
+    std::free(memory);
+}
+void operator delete(void* memory, std::size_t /*size*/) noexcept {
+    std::free(memory);
+}
+// NOLINTEND(cppcoreguidelines-no-malloc,misc-new-delete-overloads)
+
+using namespace netipc;
+using namespace std::chrono_literals;
+using transports::DefaultBaseline;
+using transports::ServiceAddress;
+
+template <class Codec>
+using UdsSession = Session<DefaultBaseline, framing::Nipc, Codec>;
+
+namespace {
+
+constexpr std::uint64_t token = 0xDEADBEEFCAFEBABEULL;
+
+Deadline soon() {
+    return Deadline::after(10s);
+}
+
+class TempRunDir {
+public:
+    TempRunDir() {
+        std::string pattern = "/tmp/netipc-session-XXXXXX";
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path_ = pattern;
+    }
+    TempRunDir(const TempRunDir&) = delete;
+    TempRunDir& operator=(const TempRunDir&) = delete;
+    ~TempRunDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    [[nodiscard]] ServiceAddress address(const std::string& service) const {
+        return {path_, service};
+    }
+
+private:
+    std::string path_;
+};
+
+framing::ClientHandshakeConfig client_config(std::uint32_t packet_size = 0) {
+    framing::ClientHandshakeConfig config;
+    config.auth_token = token;
+    config.max_request_payload_bytes = 65536;
+    config.max_request_batch_items = 1000;
+    config.max_response_batch_items = 1000;
+    config.packet_size = packet_size;
+    return config;
+}
+
+framing::ServerHandshakeConfig server_config() {
+    framing::ServerHandshakeConfig config;
+    config.auth_token = token;
+    config.max_response_payload_bytes = 1U << 20U;
+    return config;
+}
+
+// Serves `requests` requests on one session in a thread; records the first
+// error (Catch2 assertions are not thread-safe, so the test checks it).
+template <class Codec, class Handler>
+class Server {
+public:
+    Server(const ServiceAddress& address, int requests, Handler handler)
+        : listener_(DefaultBaseline::listen(address).value()) {
+        thread_ = std::thread([this, requests, handler]() mutable {
+            auto session = UdsSession<Codec>::accept(listener_, server_config(), 1, soon());
+            if (!session) {
+                error_ = session.error().code;
+                return;
+            }
+            for (int i = 0; i < requests; ++i) {
+                if (auto served = session->serve_one(handler, soon()); !served) {
+                    error_ = served.error().code;
+                    return;
+                }
+            }
+        });
+    }
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    ~Server() { join(); }
+    std::optional<Errc> join() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+        return error_;
+    }
+
+private:
+    DefaultBaseline::Listener listener_;
+    std::thread thread_;
+    std::optional<Errc> error_;
+};
+
+Result<void> increment(const codecs::IncrementView& request, codecs::IncrementBuilder& response) {
+    response.set(request.value + 1);
+    return {};
+}
+
+Result<void> reverse(const codecs::StringReverseView& request,
+                     codecs::StringReverseBuilder& response) {
+    auto room = response.text_buffer(request.text.size());
+    if (!room) {
+        return std::unexpected(room.error());
+    }
+    std::ranges::reverse_copy(request.text, room->begin());
+    return {};
+}
+
+std::string alphabet(std::size_t length) {
+    std::string text(length, ' ');
+    for (std::size_t i = 0; i < length; ++i) {
+        text[i] = static_cast<char>('a' + i % 26);
+    }
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("INCREMENT over UDS: single and batch", "[integration][uds]") {
+    TempRunDir dir;
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("increment"), 2, &increment);
+    auto session =
+        UdsSession<codecs::Increment>::connect(dir.address("increment"), client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->parameters().selected_profile == wire::profile::baseline);
+    CHECK(session->call(41, soon())->value == 42);
+
+    std::vector<std::uint64_t> values(598);
+    std::iota(values.begin(), values.end(), 0);
+    std::vector<std::uint64_t> answers;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(values),
+                    [&](std::uint32_t, const codecs::IncrementView& view) {
+                        answers.push_back(view.value);
+                    },
+                    soon())
+                .has_value());
+    REQUIRE(answers.size() == values.size());
+    CHECK(answers.front() == 1);
+    CHECK(answers.back() == 598);
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("STRING_REVERSE over UDS: single, chunked and batch", "[integration][uds]") {
+    TempRunDir dir;
+    Server<codecs::StringReverse, decltype(&reverse)> server(dir.address("reverse"), 3, &reverse);
+    // Narrow packets so a 20 000-character string needs many chunks.
+    auto session = UdsSession<codecs::StringReverse>::connect(dir.address("reverse"),
+                                                              client_config(256), soon());
+    REQUIRE(session.has_value());
+    REQUIRE(session->parameters().packet_size == 256);
+
+    CHECK(session->call("hello", soon())->text == "olleh");
+    const std::string text = alphabet(20000);
+    CHECK(session->call(text, soon())->text == std::string(text.rbegin(), text.rend()));
+
+    const std::vector<std::string_view> texts{"a", "hello world", ""};
+    std::vector<std::string> answers;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::string_view>(texts),
+                    [&](std::uint32_t, const codecs::StringReverseView& view) {
+                        answers.emplace_back(view.text);
+                    },
+                    soon())
+                .has_value());
+    CHECK(answers == std::vector<std::string>{"a", "dlrow olleh", ""});
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("CGROUPS_SNAPSHOT over UDS: a large chunked snapshot", "[integration][uds][snapshot]") {
+    TempRunDir dir;
+    auto provider = [](const codecs::CgroupsSnapshotRequestView&,
+                       codecs::CgroupsSnapshotBuilder& out) {
+        out.set_systemd_enabled(1);
+        out.set_generation(42);
+        for (int i = 0; i < 2000; ++i) {
+            const std::string name = "system.slice_unit-" + std::to_string(i) + ".service";
+            const std::string path = "/sys/fs/cgroup/system.slice/unit-" + std::to_string(i);
+            if (auto added =
+                    out.add(codecs::CgroupsItemView{codecs::simple_hash(name), 0, 1, name, path});
+                !added) {
+                return added;
+            }
+        }
+        return Result<void>{};
+    };
+    Server<codecs::CgroupsSnapshot, decltype(provider)> server(dir.address("cgroups"), 1, provider);
+    auto session = UdsSession<codecs::CgroupsSnapshot>::connect(dir.address("cgroups"),
+                                                                client_config(4096), soon());
+    REQUIRE(session.has_value());
+    auto view = session->call({}, soon());
+    REQUIRE(view.has_value());
+    CHECK(view->generation() == 42);
+    REQUIRE(view->size() == 2000);
+    CHECK((*view)[1999].name == "system.slice_unit-1999.service");
+    CHECK((*view)[1999].hash == codecs::simple_hash("system.slice_unit-1999.service"));
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("the socket file is 0600 and gone after the listener closes", "[integration][uds]") {
+    TempRunDir dir;
+    const std::string path = transports::socket_path(dir.address("perm")).value();
+    {
+        auto listener = DefaultBaseline::listen(dir.address("perm"));
+        REQUIRE(listener.has_value());
+        struct stat status{};
+        REQUIRE(::stat(path.c_str(), &status) == 0);
+        CHECK((status.st_mode & 0777) == 0600);
+    }
+    CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("10 000 round trips after warm-up allocate nothing", "[integration][uds][alloc]") {
+    TempRunDir dir;
+    constexpr int warm_up = 100;
+    constexpr int measured = 10000;
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("alloc"), warm_up + measured,
+                                                           &increment);
+    auto session =
+        UdsSession<codecs::Increment>::connect(dir.address("alloc"), client_config(), soon());
+    REQUIRE(session.has_value());
+    const Deadline deadline = Deadline::after(60s);
+
+    std::uint64_t value = 0;
+    for (int i = 0; i < warm_up; ++i) {
+        value = session->call(value, deadline)->value;
+    }
+    const std::uint64_t before = allocations.load();
+    REQUIRE(before > 0); // the counter is live: start-up allocated
+    bool all_ok = true;
+    for (int i = 0; i < measured; ++i) {
+        auto answer = session->call(value, deadline);
+        all_ok = all_ok && answer.has_value();
+        value = answer ? answer->value : value;
+    }
+    const std::uint64_t during = allocations.load() - before;
+    CHECK(all_ok);
+    CHECK(value == warm_up + measured);
+    CHECK(during == 0);
+    CHECK_FALSE(server.join().has_value());
+}
