@@ -14,7 +14,20 @@
 
 namespace netipc::framing {
 
+// The SHM profile bits: a connection that can carry them offers the
+// handshake hooks below (see transports/posix/shm_hybrid.h).
+inline constexpr std::uint32_t shm_profiles = wire::profile::shm_hybrid | wire::profile::shm_futex;
+
+template <class Connection>
+concept HasShmHooks = requires(Connection& connection, std::uint32_t ceiling, std::uint64_t id) {
+    { connection.prepare_server_shm(ceiling, ceiling, id) } -> std::same_as<Result<void>>;
+    { connection.attach_client_shm(ceiling, ceiling, id) } -> std::same_as<Result<void>>;
+};
+
 struct Nipc {
+    template <class Connection>
+    static constexpr bool has_shm_hooks = HasShmHooks<Connection>;
+
     using Receiver = MessageReceiver;
     using Received = ReceivedMessage;
     using ClientConfig = ClientHandshakeConfig;
@@ -23,11 +36,17 @@ struct Nipc {
 
     // Client side: sends HELLO, reads HELLO_ACK, returns the agreed values.
     // A rejection comes back as its Errc (auth_failed, unsupported, ...).
+    // When the server selected SHM, the connection attaches to the session's
+    // region; failing that is Errc::shm_unavailable and the session is over.
     template <PacketConnection Connection>
     static Result<SessionParameters> client_handshake(Connection& connection,
-                                                      const ClientHandshakeConfig& config,
+                                                      ClientHandshakeConfig config,
                                                       Deadline deadline,
                                                       const AbortSignal* abort = nullptr) {
+        if constexpr (!has_shm_hooks<Connection>) {
+            config.supported_profiles &= ~shm_profiles;
+            config.preferred_profiles &= ~shm_profiles;
+        }
         const wire::Hello hello = make_hello(
             config, effective_packet_size(config.packet_size, connection.max_packet_size()));
         const auto packet = encode_hello_packet(hello);
@@ -40,16 +59,34 @@ struct Nipc {
         if (!received) {
             return std::unexpected(received.error());
         }
-        return read_hello_ack_packet(wire::Bytes(answer.data(), *received), hello);
+        auto parameters = read_hello_ack_packet(wire::Bytes(answer.data(), *received), hello);
+        if constexpr (has_shm_hooks<Connection>) {
+            if (parameters && (parameters->selected_profile & shm_profiles) != 0) {
+                auto attached = connection.attach_client_shm(
+                    parameters->requests.max_payload_bytes, parameters->responses.max_payload_bytes,
+                    parameters->session_id);
+                if (!attached) {
+                    return std::unexpected(attached.error());
+                }
+            }
+        }
+        return parameters;
     }
 
-    // Server side: reads HELLO, decides, answers. On a rejection the
-    // HELLO_ACK is sent and the matching Errc returned: the caller closes.
+    // Server side: reads HELLO, decides, answers. When SHM is selected the
+    // connection prepares the session's region before the answer goes out;
+    // if it cannot, SHM is dropped from this session's negotiation and the
+    // session runs on the baseline. On a rejection the HELLO_ACK is sent and
+    // the matching Errc returned: the caller closes.
     template <PacketConnection Connection>
     static Result<SessionParameters> server_handshake(Connection& connection,
-                                                      const ServerHandshakeConfig& config,
+                                                      ServerHandshakeConfig config,
                                                       std::uint64_t session_id, Deadline deadline,
                                                       const AbortSignal* abort = nullptr) {
+        if constexpr (!has_shm_hooks<Connection>) {
+            config.supported_profiles &= ~shm_profiles;
+            config.preferred_profiles &= ~shm_profiles;
+        }
         // Room for one byte more than a HELLO, so an oversized first packet
         // is seen as such instead of being silently cut.
         std::array<std::byte, hello_packet_size + 1> request{};
@@ -57,11 +94,22 @@ struct Nipc {
         if (!received) {
             return std::unexpected(received.error());
         }
-        auto decision = answer_hello_packet(
-            wire::Bytes(request.data(), *received), config,
-            effective_packet_size(config.packet_size, connection.max_packet_size()), session_id);
+        const wire::Bytes hello_packet(request.data(), *received);
+        const std::uint32_t packet_size =
+            effective_packet_size(config.packet_size, connection.max_packet_size());
+        auto decision = answer_hello_packet(hello_packet, config, packet_size, session_id);
         if (!decision) {
             return std::unexpected(decision.error());
+        }
+        if constexpr (has_shm_hooks<Connection>) {
+            const auto& agreed = decision->parameters;
+            if (decision->accepted() && (agreed.selected_profile & shm_profiles) != 0
+                && !connection.prepare_server_shm(agreed.requests.max_payload_bytes,
+                                                  agreed.responses.max_payload_bytes, session_id)) {
+                config.supported_profiles &= ~shm_profiles;
+                config.preferred_profiles &= ~shm_profiles;
+                decision = answer_hello_packet(hello_packet, config, packet_size, session_id);
+            }
         }
         const auto answer = encode_hello_ack_packet(*decision);
         const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};

@@ -42,6 +42,8 @@ const char* to_string(Errc code) noexcept {
             return "authentication failed";
         case Errc::unsupported:
             return "unsupported";
+        case Errc::shm_unavailable:
+            return "shared memory unavailable";
         case Errc::incompatible:
             return "incompatible";
         case Errc::not_found:

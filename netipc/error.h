@@ -35,8 +35,9 @@ enum class Errc : int {
     overflow,       // a builder or buffer ran out of room
     // --- handshake outcomes ---
     auth_failed,
-    unsupported,  // no mutually supported profile, or unknown method
-    incompatible, // version or limit negotiation failed
+    unsupported,     // no mutually supported profile, or unknown method
+    incompatible,    // version or limit negotiation failed
+    shm_unavailable, // SHM was negotiated but cannot be attached: reconnect without it
     // --- session and OS ---
     not_found,      // no endpoint at the given name
     address_in_use, // a live peer already owns the endpoint

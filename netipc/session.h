@@ -19,8 +19,10 @@
 // builder) leaves the session broken: close it and connect again.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -66,9 +68,12 @@ public:
     }
 
     // Handshakes over an already connected endpoint (custom accept loops).
-    static Result<Session> client_over(Connection connection,
-                                       const typename F::ClientConfig& config, Deadline deadline,
-                                       const AbortSignal* abort = nullptr) {
+    // The profiles offered are the configured ones narrowed to what the
+    // transport type can carry: configuration never widens them.
+    static Result<Session> client_over(Connection connection, typename F::ClientConfig config,
+                                       Deadline deadline, const AbortSignal* abort = nullptr) {
+        config.supported_profiles &= T::profile_bits;
+        config.preferred_profiles &= T::profile_bits;
         auto parameters = F::client_handshake(connection, config, deadline, abort);
         if (!parameters) {
             connection.close();
@@ -77,10 +82,11 @@ public:
         return Session(std::move(connection), *parameters, Role::client);
     }
 
-    static Result<Session> server_over(Connection connection,
-                                       const typename F::ServerConfig& config,
+    static Result<Session> server_over(Connection connection, typename F::ServerConfig config,
                                        std::uint64_t session_id, Deadline deadline,
                                        const AbortSignal* abort = nullptr) {
+        config.supported_profiles &= T::profile_bits;
+        config.preferred_profiles &= T::profile_bits;
         auto parameters = F::server_handshake(connection, config, session_id, deadline, abort);
         if (!parameters) {
             connection.close();
@@ -189,7 +195,7 @@ public:
             // A terminal status with an empty payload; the caller closes.
             const auto failure = wire::make_response_header(C::method, header.message_id, 0,
                                                             failure_status(answered.error().code));
-            (void)F::send(connection_, failure, {}, parameters_.packet_size, deadline);
+            (void)F::send(connection_, failure, {}, send_packet_size_, deadline);
             return std::unexpected(answered.error());
         }
         auto response = wire::make_response_header(C::method, header.message_id,
@@ -199,7 +205,7 @@ public:
             response.item_count = header.item_count;
         }
         return F::send(connection_, response, wire::Bytes(outgoing_.data(), *answered),
-                       parameters_.packet_size, deadline);
+                       send_packet_size_, deadline);
     }
 
     // --- raw Level 1 API --------------------------------------------------
@@ -209,7 +215,7 @@ public:
         if (auto within = wire::check_limits(header, limits); !within) {
             return within;
         }
-        return F::send(connection_, header, payload, parameters_.packet_size, deadline);
+        return F::send(connection_, header, payload, send_packet_size_, deadline);
     }
 
     Result<Received> receive(Deadline deadline, const AbortSignal* abort = nullptr) {
@@ -228,10 +234,33 @@ private:
         : connection_(std::move(connection)),
           parameters_(parameters),
           role_(role),
-          receiver_(role == Role::client ? parameters.responses : parameters.requests,
-                    parameters.packet_size),
-          outgoing_((role == Role::client ? parameters.requests : parameters.responses)
-                        .max_payload_bytes) {}
+          send_packet_size_(
+              packet_size_for(connection_, parameters, outgoing_limits(parameters, role))),
+          receiver_(incoming_limits(parameters, role),
+                    packet_size_for(connection_, parameters, incoming_limits(parameters, role))),
+          outgoing_(outgoing_limits(parameters, role).max_payload_bytes) {}
+
+    static const wire::DirectionalLimits& outgoing_limits(const Parameters& parameters, Role role) {
+        return role == Role::client ? parameters.requests : parameters.responses;
+    }
+    static const wire::DirectionalLimits& incoming_limits(const Parameters& parameters, Role role) {
+        return role == Role::client ? parameters.responses : parameters.requests;
+    }
+
+    // The agreed packet size, unless the connection carries whole messages
+    // (an SHM data plane): then one "packet" holds the largest message.
+    static std::uint32_t packet_size_for(const Connection& connection, const Parameters& parameters,
+                                         const wire::DirectionalLimits& limits) {
+        if constexpr (requires { connection.shm_active(); }) {
+            if (connection.shm_active()) {
+                const std::uint64_t whole =
+                    std::uint64_t{wire::message_header_size} + limits.max_payload_bytes;
+                return static_cast<std::uint32_t>(
+                    std::min<std::uint64_t>(whole, std::numeric_limits<std::uint32_t>::max()));
+            }
+        }
+        return parameters.packet_size;
+    }
 
     // Malformed requests are BAD_ENVELOPE; a response that does not fit the
     // negotiated ceiling is LIMIT_EXCEEDED (the client may then reconnect
@@ -346,6 +375,7 @@ private:
     Connection connection_;
     Parameters parameters_;
     Role role_;
+    std::uint32_t send_packet_size_;
     typename F::Receiver receiver_;
     std::vector<std::byte> outgoing_;     // requests (client) or responses (server)
     std::vector<std::byte> item_scratch_; // server: one batch item at a time

@@ -39,6 +39,7 @@ const std::vector<Errc> all_errc{
     Errc::auth_failed,
     Errc::unsupported,
     Errc::incompatible,
+    Errc::shm_unavailable,
     Errc::not_found,
     Errc::address_in_use,
     Errc::disconnected,

@@ -353,17 +353,33 @@ std::uint64_t ShmRegion::sequence(ShmDirection direction) const noexcept {
 }
 
 Result<std::uint64_t> ShmRegion::publish(ShmDirection direction, wire::Bytes message) noexcept {
+    const std::array<wire::Bytes, 1> pieces{message};
+    return publish(direction, pieces);
+}
+
+Result<std::uint64_t> ShmRegion::publish(ShmDirection direction,
+                                         std::span<const wire::Bytes> pieces) noexcept {
     const auto fields = fields_of(geometry_, direction);
-    if (message.empty()) {
+    std::size_t size = 0;
+    for (const wire::Bytes piece : pieces) {
+        size += piece.size();
+    }
+    if (size == 0) {
         return fail(Errc::invalid_argument, "an SHM message cannot be empty");
     }
-    if (message.size() > fields.area_capacity) {
+    if (size > fields.area_capacity) {
         return fail(Errc::limit_exceeded, "message larger than the SHM area");
     }
     std::byte* region = base();
-    std::memcpy(region + fields.area_offset, message.data(), message.size());
+    std::byte* cursor = region + fields.area_offset;
+    for (const wire::Bytes piece : pieces) {
+        if (!piece.empty()) {
+            std::memcpy(cursor, piece.data(), piece.size());
+            cursor += piece.size();
+        }
+    }
     live_field<std::uint32_t>(region, fields.len)
-        .store(static_cast<std::uint32_t>(message.size()), std::memory_order_release);
+        .store(static_cast<std::uint32_t>(size), std::memory_order_release);
     const std::uint64_t seq =
         live_field<std::uint64_t>(region, fields.seq).fetch_add(1, std::memory_order_release) + 1;
     live_field<std::uint32_t>(region, fields.signal).fetch_add(1, std::memory_order_release);

@@ -1,0 +1,236 @@
+// ShmHybrid<Baseline>: a transport that handshakes over `Baseline` (UDS
+// SEQPACKET on Linux) and, when the server selects SHM_HYBRID, moves the
+// session's data through a per-session shared-memory region
+// `{run_dir}/{service}-{session_id:016x}.ipcshm`.
+//
+// The profile mask a client advertises follows from the type: baseline bit
+// plus SHM_HYBRID. Framing calls two hooks during the handshake:
+//   - prepare_server_shm(): the server creates the region BEFORE it sends a
+//     successful HELLO_ACK (if that fails, framing drops SHM from this
+//     session's negotiation and the session continues on the baseline);
+//   - attach_client_shm(): the client attaches after HELLO_ACK; a failure
+//     ends the session with Errc::shm_unavailable (no same-session fallback:
+//     the caller reconnects without SHM).
+//
+// Once SHM is active a "packet" is a whole message: send_packet() copies the
+// pieces straight into the outgoing area and publishes them, and
+// receive_packet() waits on the incoming area. The baseline socket stays open
+// for the session's lifetime; waits check it in short slices, so a peer that
+// closes its socket (or dies) ends a wait with Errc::disconnected. One
+// message is in flight per direction: the client waits for each response
+// before its next request (batches are how SHM pipelines).
+//
+// Thread-safety: as for the baseline connection; one sender and one receiver
+// thread at most.
+#pragma once
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "netipc/concepts/transport.h"
+#include "netipc/wire/constants.h"
+#include "transports/posix/endpoint.h"
+#include "transports/posix/shm_region.h"
+#include "transports/posix/shm_stale.h"
+
+namespace netipc::transports {
+
+template <Transport Baseline>
+    requires std::same_as<typename Baseline::Address, ServiceAddress>
+class ShmHybrid {
+public:
+    static constexpr std::uint32_t profile_bits =
+        Baseline::profile_bits | wire::profile::shm_hybrid;
+    static constexpr bool packet_limited = Baseline::packet_limited;
+    using Address = ServiceAddress;
+
+    class Connection {
+    public:
+        Connection() = default;
+
+        Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline) {
+            if (!region_) {
+                return baseline_.send_packet(pieces, deadline);
+            }
+            auto published = region_->publish(outgoing(), pieces);
+            if (!published) {
+                return std::unexpected(published.error());
+            }
+            return {};
+        }
+
+        Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
+                                           const AbortSignal* abort) {
+            if (!region_) {
+                return baseline_.receive_packet(out, deadline, abort);
+            }
+            for (;;) {
+                const auto slice_end = Deadline::Clock::now() + liveness_check_interval;
+                const Deadline slice = deadline.is_never() || slice_end < deadline.when()
+                                           ? Deadline::at(slice_end)
+                                           : deadline;
+                auto message = region_->wait(incoming(), last_seen_, slice, abort);
+                if (message) {
+                    if (message->message.size() > out.size()) {
+                        return fail(Errc::protocol_violation,
+                                    "SHM message larger than the receive buffer");
+                    }
+                    std::memcpy(out.data(), message->message.data(), message->message.size());
+                    last_seen_ = message->seq;
+                    return message->message.size();
+                }
+                if (message.error().code != Errc::timeout || deadline.expired()) {
+                    return std::unexpected(message.error());
+                }
+                if (auto alive = baseline_still_open(); !alive) {
+                    return std::unexpected(alive.error());
+                }
+            }
+        }
+
+        // With SHM active, no packet limit applies below the area capacity:
+        // whole messages travel, never chunks.
+        [[nodiscard]] std::uint32_t max_packet_size() const noexcept {
+            if (region_) {
+                const auto& geometry = region_->geometry();
+                return server_ ? geometry.response_capacity : geometry.request_capacity;
+            }
+            return baseline_.max_packet_size();
+        }
+        [[nodiscard]] int native_handle() const noexcept { return baseline_.native_handle(); }
+        [[nodiscard]] bool shm_active() const noexcept { return region_.has_value(); }
+
+        // Unmaps the region (the server side also removes its file) and closes
+        // the socket. Idempotent.
+        void close() {
+            region_.reset();
+            baseline_.close();
+        }
+
+        // Handshake hook, server side: creates this session's region.
+        Result<void> prepare_server_shm(std::uint32_t request_ceiling,
+                                        std::uint32_t response_ceiling, std::uint64_t session_id) {
+            auto path = shm_path(address_, session_id);
+            if (!path) {
+                return std::unexpected(path.error());
+            }
+            // A leftover of an earlier server with the same session id.
+            if (auto recovered = recover_region_path(*path); !recovered) {
+                return std::unexpected(recovered.error());
+            }
+            auto region = ShmRegion::create(*path, request_ceiling, response_ceiling);
+            if (!region) {
+                return std::unexpected(region.error());
+            }
+            last_seen_ = region->sequence(ShmDirection::request);
+            region_.emplace(std::move(*region));
+            return {};
+        }
+
+        // Handshake hook, client side: attaches to the server's region.
+        Result<void> attach_client_shm(std::uint32_t request_ceiling,
+                                       std::uint32_t response_ceiling, std::uint64_t session_id) {
+            auto path = shm_path(address_, session_id);
+            if (!path) {
+                return std::unexpected(path.error());
+            }
+            auto region = ShmRegion::attach(*path, request_ceiling, response_ceiling);
+            if (!region) {
+                return fail(Errc::shm_unavailable, region.error().detail, region.error().sys_errno);
+            }
+            last_seen_ = region->sequence(ShmDirection::response);
+            region_.emplace(std::move(*region));
+            return {};
+        }
+
+    private:
+        friend class ShmHybrid;
+        Connection(typename Baseline::Connection baseline, Address address, bool server)
+            : baseline_(std::move(baseline)), address_(std::move(address)), server_(server) {}
+
+        [[nodiscard]] ShmDirection outgoing() const noexcept {
+            return server_ ? ShmDirection::response : ShmDirection::request;
+        }
+        [[nodiscard]] ShmDirection incoming() const noexcept {
+            return server_ ? ShmDirection::request : ShmDirection::response;
+        }
+
+        // While SHM carries the data the socket must stay silent: EOF means
+        // the peer ended the session, any byte is a protocol violation.
+        Result<void> baseline_still_open() {
+            pollfd entry{baseline_.native_handle(), POLLIN, 0};
+            if (::poll(&entry, 1, 0) <= 0) {
+                return {};
+            }
+            std::byte probe{};
+            const ssize_t got = ::recv(entry.fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (got == 0 || (entry.revents & (POLLHUP | POLLERR)) != 0) {
+                return fail(Errc::disconnected, "peer closed the session socket");
+            }
+            if (got > 0) {
+                return fail(Errc::protocol_violation, "data on the socket of an SHM session");
+            }
+            return {};
+        }
+
+        static constexpr std::chrono::milliseconds liveness_check_interval{10};
+
+        typename Baseline::Connection baseline_;
+        Address address_;
+        std::optional<ShmRegion> region_;
+        std::uint64_t last_seen_ = 0;
+        bool server_ = false;
+    };
+
+    // A baseline listener that also clears this service's stale regions when
+    // it starts, and hands out server-side hybrid connections.
+    class Listener {
+    public:
+        Result<Connection> accept(Deadline deadline, const AbortSignal* abort) {
+            auto connection = baseline_.accept(deadline, abort);
+            if (!connection) {
+                return std::unexpected(connection.error());
+            }
+            return Connection(std::move(*connection), address_, true);
+        }
+        [[nodiscard]] int native_handle() const noexcept { return baseline_.native_handle(); }
+        void close() { baseline_.close(); }
+
+    private:
+        friend class ShmHybrid;
+        Listener(typename Baseline::Listener baseline, Address address)
+            : baseline_(std::move(baseline)), address_(std::move(address)) {}
+
+        typename Baseline::Listener baseline_;
+        Address address_;
+    };
+
+    static Result<Connection> connect(const Address& address, Deadline deadline) {
+        auto connection = Baseline::connect(address, deadline);
+        if (!connection) {
+            return std::unexpected(connection.error());
+        }
+        return Connection(std::move(*connection), address, false);
+    }
+
+    static Result<Listener> listen(const Address& address) {
+        auto baseline = Baseline::listen(address);
+        if (!baseline) {
+            return std::unexpected(baseline.error());
+        }
+        // Only after the socket is ours: a live server keeps its regions.
+        if (auto scanned = scan_stale_regions(address.run_dir, address.service); !scanned) {
+            return std::unexpected(scanned.error());
+        }
+        return Listener(std::move(*baseline), address);
+    }
+};
+
+} // namespace netipc::transports
