@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include <boost/interprocess/mapped_region.hpp>
@@ -108,6 +109,10 @@ public:
     // sequence number. Errc::limit_exceeded when it exceeds the area's
     // capacity, Errc::invalid_argument when empty. Never blocks.
     Result<std::uint64_t> publish(ShmDirection direction, wire::Bytes message) noexcept;
+    // The same, for a message given as consecutive pieces (a header and a
+    // payload slice): each piece is copied straight into the area.
+    Result<std::uint64_t> publish(ShmDirection direction,
+                                  std::span<const wire::Bytes> pieces) noexcept;
 
     // Waits until the direction's sequence number differs from
     // `last_seen_seq` and returns the message it published. Spins first,
