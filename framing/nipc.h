@@ -22,6 +22,7 @@ template <class Connection>
 concept HasShmHooks = requires(Connection& connection, std::uint32_t ceiling, std::uint64_t id) {
     { connection.prepare_server_shm(ceiling, ceiling, id) } -> std::same_as<Result<void>>;
     { connection.attach_client_shm(ceiling, ceiling, id) } -> std::same_as<Result<void>>;
+    connection.activate_server_shm();
 };
 
 struct Nipc {
@@ -118,6 +119,11 @@ struct Nipc {
         }
         if (!decision->accepted()) {
             return fail(errc_for_rejection(decision->status), "handshake rejected by this server");
+        }
+        if constexpr (has_shm_hooks<Connection>) {
+            if ((decision->parameters.selected_profile & shm_profiles) != 0) {
+                connection.activate_server_shm();
+            }
         }
         return decision->parameters;
     }

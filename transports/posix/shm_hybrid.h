@@ -8,6 +8,7 @@
 //   - prepare_server_shm(): the server creates the region BEFORE it sends a
 //     successful HELLO_ACK (if that fails, framing drops SHM from this
 //     session's negotiation and the session continues on the baseline);
+//   - activate_server_shm(): the HELLO_ACK is out, data moves to the region;
 //   - attach_client_shm(): the client attaches after HELLO_ACK; a failure
 //     ends the session with Errc::shm_unavailable (no same-session fallback:
 //     the caller reconnects without SHM).
@@ -111,6 +112,7 @@ public:
         // the socket. Idempotent.
         void close() {
             region_.reset();
+            prepared_.reset();
             baseline_.close();
         }
 
@@ -130,8 +132,17 @@ public:
                 return std::unexpected(region.error());
             }
             last_seen_ = region->sequence(ShmDirection::request);
-            region_.emplace(std::move(*region));
+            prepared_.emplace(std::move(*region));
             return {};
+        }
+
+        // Handshake hook, server side: the HELLO_ACK went out on the socket,
+        // so from now on the region carries the session's data.
+        void activate_server_shm() noexcept {
+            if (prepared_) {
+                region_.emplace(std::move(*prepared_));
+                prepared_.reset();
+            }
         }
 
         // Handshake hook, client side: attaches to the server's region.
@@ -184,7 +195,8 @@ public:
 
         typename Baseline::Connection baseline_;
         Address address_;
-        std::optional<ShmRegion> region_;
+        std::optional<ShmRegion> region_;   // the active data plane
+        std::optional<ShmRegion> prepared_; // server: made, until HELLO_ACK is out
         std::uint64_t last_seen_ = 0;
         bool server_ = false;
     };

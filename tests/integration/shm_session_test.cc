@@ -1,0 +1,361 @@
+// Sessions over ShmHybrid<UdsSeqpacket>: the handshake on the socket, the data
+// through the per-session SHM region. Every seed method, large messages
+// without chunking, the region's lifecycle, both SHM failure paths (server
+// cannot prepare: baseline session; client cannot attach: shm_unavailable),
+// and zero heap allocations over 10 000 round trips.
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <new>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "codecs/cgroups_snapshot.h"
+#include "codecs/increment.h"
+#include "codecs/simple_hash.h"
+#include "codecs/string_reverse.h"
+#include "framing/nipc.h"
+#include "netipc/session.h"
+#include "transports/posix/shm_hybrid.h"
+#include "transports/posix/uds_seqpacket.h"
+
+// --- allocation counting for this test binary ----------------------------
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+} // namespace
+
+// NOLINTBEGIN(cppcoreguidelines-no-malloc,misc-new-delete-overloads): the counter needs them
+void* operator new(std::size_t size) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* memory = std::malloc(size == 0 ? 1 : size)) {
+        return memory;
+    }
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+    return operator new(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+    return operator new(size, tag);
+}
+void operator delete(void* memory) noexcept {
+    std::free(memory);
+}
+void operator delete[](void* memory) noexcept {
+    std::free(memory);
+}
+void operator delete(void* memory, std::size_t /*size*/) noexcept {
+    std::free(memory);
+}
+void operator delete[](void* memory, std::size_t /*size*/) noexcept {
+    std::free(memory);
+}
+void operator delete(void* memory, const std::nothrow_t& /*tag*/) noexcept {
+    std::free(memory);
+}
+void operator delete[](void* memory, const std::nothrow_t& /*tag*/) noexcept {
+    std::free(memory);
+}
+// NOLINTEND(cppcoreguidelines-no-malloc,misc-new-delete-overloads)
+
+using namespace netipc;
+using namespace std::chrono_literals;
+using transports::ServiceAddress;
+using Hybrid = transports::ShmHybrid<transports::UdsSeqpacket>;
+
+template <class Codec>
+using ShmSession = Session<Hybrid, framing::Nipc, Codec>;
+
+static_assert(Transport<Hybrid>);
+static_assert(Hybrid::profile_bits == (wire::profile::baseline | wire::profile::shm_hybrid));
+
+namespace {
+
+constexpr std::uint64_t token = 0xBE4C400000C0FFEEULL;
+
+Deadline soon() {
+    return Deadline::after(10s);
+}
+
+class TempRunDir {
+public:
+    TempRunDir() {
+        std::string pattern = "/tmp/netipc-shm-XXXXXX";
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path_ = pattern;
+    }
+    TempRunDir(const TempRunDir&) = delete;
+    TempRunDir& operator=(const TempRunDir&) = delete;
+    ~TempRunDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    [[nodiscard]] ServiceAddress address(const std::string& service) const {
+        return {path_, service};
+    }
+    [[nodiscard]] std::string region_path(const std::string& service, std::uint64_t session) const {
+        return transports::shm_path(address(service), session).value();
+    }
+
+private:
+    std::string path_;
+};
+
+framing::ClientHandshakeConfig client_config() {
+    framing::ClientHandshakeConfig config;
+    config.auth_token = token;
+    config.supported_profiles = ~0U; // whatever the transport carries
+    config.preferred_profiles = ~0U;
+    config.max_request_payload_bytes = 65536;
+    config.max_request_batch_items = 1000;
+    config.max_response_batch_items = 1000;
+    return config;
+}
+
+framing::ServerHandshakeConfig server_config() {
+    framing::ServerHandshakeConfig config;
+    config.auth_token = token;
+    config.supported_profiles = ~0U;
+    config.preferred_profiles = ~0U;
+    config.max_response_payload_bytes = 1U << 20U;
+    return config;
+}
+
+// Serves `requests` requests on one session in a thread. Records the first
+// error and whether SHM carried the session (Catch2 is not thread-safe).
+template <class Codec, class Handler>
+class Server {
+public:
+    Server(const ServiceAddress& address, int requests, Handler handler)
+        : listener_(Hybrid::listen(address).value()) {
+        thread_ = std::thread([this, requests, handler]() mutable {
+            auto session = ShmSession<Codec>::accept(listener_, server_config(), 1, soon());
+            if (!session) {
+                error_ = session.error().code;
+                return;
+            }
+            shm_ = session->connection().shm_active();
+            for (int i = 0; i < requests; ++i) {
+                if (auto served = session->serve_one(handler, soon()); !served) {
+                    error_ = served.error().code;
+                    return;
+                }
+            }
+        });
+    }
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    ~Server() { join(); }
+    std::optional<Errc> join() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+        return error_;
+    }
+    [[nodiscard]] bool served_over_shm() const { return shm_; }
+
+private:
+    Hybrid::Listener listener_;
+    std::thread thread_;
+    std::optional<Errc> error_;
+    bool shm_ = false;
+};
+
+Result<void> increment(const codecs::IncrementView& request, codecs::IncrementBuilder& response) {
+    response.set(request.value + 1);
+    return {};
+}
+
+Result<void> reverse(const codecs::StringReverseView& request,
+                     codecs::StringReverseBuilder& response) {
+    auto room = response.text_buffer(request.text.size());
+    if (!room) {
+        return std::unexpected(room.error());
+    }
+    std::ranges::reverse_copy(request.text, room->begin());
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("INCREMENT over SHM: single and batch", "[integration][shm]") {
+    TempRunDir dir;
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("inc"), 2, &increment);
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("inc"), client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->parameters().selected_profile == wire::profile::shm_hybrid);
+    CHECK(session->connection().shm_active());
+
+    // While the session lives, its region exists with mode 0600.
+    struct stat status{};
+    REQUIRE(::stat(dir.region_path("inc", 1).c_str(), &status) == 0);
+    CHECK((status.st_mode & 0777) == 0600);
+
+    CHECK(session->call(41, soon())->value == 42);
+    std::vector<std::uint64_t> values(598);
+    std::iota(values.begin(), values.end(), 0); // NOLINT(modernize-use-ranges): libstdc++ 12
+    std::uint64_t sum = 0;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(values),
+                    [&](std::uint32_t, const codecs::IncrementView& view) { sum += view.value; },
+                    soon())
+                .has_value());
+    CHECK(sum == 598 * 599 / 2);
+    CHECK_FALSE(server.join().has_value());
+    CHECK(server.served_over_shm());
+    // The server's session ended: its region file is gone.
+    CHECK_FALSE(std::filesystem::exists(dir.region_path("inc", 1)));
+}
+
+TEST_CASE("large STRING_REVERSE and CGROUPS_SNAPSHOT messages travel whole over SHM",
+          "[integration][shm]") {
+    TempRunDir dir;
+    {
+        Server<codecs::StringReverse, decltype(&reverse)> server(dir.address("rev"), 1, &reverse);
+        auto session =
+            ShmSession<codecs::StringReverse>::connect(dir.address("rev"), client_config(), soon());
+        REQUIRE(session.has_value());
+        REQUIRE(session->connection().shm_active());
+        std::string text(60000, ' ');
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            text[i] = static_cast<char>('a' + i % 26);
+        }
+        CHECK(session->call(text, soon())->text == std::string(text.rbegin(), text.rend()));
+        CHECK_FALSE(server.join().has_value());
+    }
+    {
+        auto provider = [](const codecs::CgroupsSnapshotRequestView&,
+                           codecs::CgroupsSnapshotBuilder& out) {
+            out.set_generation(9);
+            for (int i = 0; i < 3000; ++i) {
+                const std::string name = "machine.slice_vm-" + std::to_string(i);
+                const std::string path = "/sys/fs/cgroup/machine.slice/vm-" + std::to_string(i);
+                if (auto added = out.add(
+                        codecs::CgroupsItemView{codecs::simple_hash(name), 0, 1, name, path});
+                    !added) {
+                    return added;
+                }
+            }
+            return Result<void>{};
+        };
+        Server<codecs::CgroupsSnapshot, decltype(provider)> server(dir.address("cg"), 1, provider);
+        auto session = ShmSession<codecs::CgroupsSnapshot>::connect(dir.address("cg"),
+                                                                    client_config(), soon());
+        REQUIRE(session.has_value());
+        REQUIRE(session->connection().shm_active());
+        auto view = session->call({}, soon());
+        REQUIRE(view.has_value());
+        REQUIRE(view->size() == 3000);
+        CHECK((*view)[2999].name == "machine.slice_vm-2999");
+        CHECK_FALSE(server.join().has_value());
+    }
+}
+
+TEST_CASE("a server that cannot prepare SHM continues on the baseline", "[integration][shm]") {
+    TempRunDir dir;
+    // A non-empty directory squats on session 1's region path: stale
+    // recovery cannot remove it, so creating the region fails.
+    const std::string squatter = dir.region_path("fallback", 1);
+    std::filesystem::create_directory(squatter);
+    std::ofstream(squatter + "/keep") << "x";
+
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("fallback"), 1, &increment);
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("fallback"), client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->parameters().selected_profile == wire::profile::baseline);
+    CHECK_FALSE(session->connection().shm_active());
+    CHECK(session->call(1, soon())->value == 2);
+    CHECK_FALSE(server.join().has_value());
+    CHECK_FALSE(server.served_over_shm());
+}
+
+TEST_CASE("a client that cannot attach SHM fails with shm_unavailable", "[integration][shm]") {
+    TempRunDir dir;
+    // A server that claims SHM without preparing a region: a raw baseline
+    // listener answering the HELLO by hand.
+    auto listener = transports::UdsSeqpacket::listen(dir.address("liar")).value();
+    std::thread liar([&] {
+        auto connection = listener.accept(soon(), nullptr);
+        if (!connection) {
+            return;
+        }
+        std::array<std::byte, framing::hello_packet_size> hello{};
+        if (!connection->receive_packet(hello, soon(), nullptr)) {
+            return;
+        }
+        auto decision =
+            framing::answer_hello_packet(hello, server_config(), connection->max_packet_size(), 1);
+        if (!decision) {
+            return;
+        }
+        const auto answer = framing::encode_hello_ack_packet(*decision);
+        const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};
+        (void)connection->send_packet(pieces, soon());
+        std::array<std::byte, 64> drain{};
+        (void)connection->receive_packet(drain, soon(), nullptr); // until the client hangs up
+    });
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("liar"), client_config(), soon());
+    liar.join();
+    REQUIRE_FALSE(session.has_value());
+    CHECK(session.error().code == Errc::shm_unavailable);
+}
+
+TEST_CASE("a client sees disconnected when the server ends an SHM session", "[integration][shm]") {
+    TempRunDir dir;
+    // Serves one request, then the server session closes.
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("bye"), 1, &increment);
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("bye"), client_config(), soon());
+    REQUIRE(session.has_value());
+    CHECK(session->call(1, soon())->value == 2);
+    CHECK_FALSE(server.join().has_value());
+    auto after = session->call(2, soon());
+    REQUIRE_FALSE(after.has_value());
+    CHECK(after.error().code == Errc::disconnected);
+}
+
+TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration][shm][alloc]") {
+    TempRunDir dir;
+    constexpr int warm_up = 100;
+    constexpr int measured = 10000;
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("alloc"), warm_up + measured,
+                                                           &increment);
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("alloc"), client_config(), soon());
+    REQUIRE(session.has_value());
+    REQUIRE(session->connection().shm_active());
+    const Deadline deadline = Deadline::after(60s);
+    std::uint64_t value = 0;
+    for (int i = 0; i < warm_up; ++i) {
+        value = session->call(value, deadline)->value;
+    }
+    const std::uint64_t before = allocations.load();
+    REQUIRE(before > 0);
+    bool all_ok = true;
+    for (int i = 0; i < measured; ++i) {
+        auto answer = session->call(value, deadline);
+        all_ok = all_ok && answer.has_value();
+        value = answer ? answer->value : value;
+    }
+    const std::uint64_t during = allocations.load() - before;
+    CHECK(all_ok);
+    CHECK(value == warm_up + measured);
+    CHECK(during == 0);
+    CHECK_FALSE(server.join().has_value());
+}
