@@ -289,6 +289,7 @@ TEST_CASE("a client that cannot attach SHM fails with shm_unavailable", "[integr
     // A server that claims SHM without preparing a region: a raw baseline
     // listener answering the HELLO by hand.
     auto listener = transports::UdsSeqpacket::listen(dir.address("liar")).value();
+    bool liar_done = false;
     std::thread liar([&] {
         auto connection = listener.accept(soon(), nullptr);
         if (!connection) {
@@ -305,15 +306,18 @@ TEST_CASE("a client that cannot attach SHM fails with shm_unavailable", "[integr
         }
         const auto answer = framing::encode_hello_ack_packet(*decision);
         const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};
-        (void)connection->send_packet(pieces, soon());
-        std::array<std::byte, 64> drain{};
-        (void)connection->receive_packet(drain, soon(), nullptr); // until the client hangs up
+        if (connection->send_packet(pieces, soon())) {
+            std::array<std::byte, 64> drain{};
+            // Returns once the client hangs up (or the deadline passes).
+            liar_done = !connection->receive_packet(drain, soon(), nullptr).has_value();
+        }
     });
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("liar"), client_config(), soon());
     liar.join();
     REQUIRE_FALSE(session.has_value());
     CHECK(session.error().code == Errc::shm_unavailable);
+    CHECK(liar_done); // the client closed the session it could not use
 }
 
 TEST_CASE("a client sees disconnected when the server ends an SHM session", "[integration][shm]") {
