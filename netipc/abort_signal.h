@@ -19,6 +19,9 @@ public:
     // Creates the signal (one eventfd). Fails with Errc::os_error on EMFILE etc.
     static Result<AbortSignal> create() noexcept;
 
+    // Moving transfers the descriptor and the raised state; the moved-from
+    // signal is inert (never raised, raise() does nothing visible). Like any
+    // object it must not be moved while another thread uses it.
     AbortSignal(AbortSignal&& other) noexcept;
     AbortSignal& operator=(AbortSignal&& other) noexcept;
     AbortSignal(const AbortSignal&) = delete;
@@ -30,17 +33,15 @@ public:
     // the thread that owns the client, before its next call): a raise()
     // racing with clear() may be lost.
     void clear() noexcept;
-    [[nodiscard]] bool raised() const noexcept { return raised_->load(std::memory_order_acquire); }
+    [[nodiscard]] bool raised() const noexcept { return raised_.load(std::memory_order_acquire); }
     [[nodiscard]] int native_handle() const noexcept { return fd_; }
 
 private:
-    AbortSignal(int fd, std::atomic<bool>* raised) noexcept : fd_(fd), raised_(raised) {}
+    explicit AbortSignal(int fd) noexcept : fd_(fd) {}
     void reset() noexcept;
 
     int fd_ = -1;
-    // Heap-allocated once so the address stays stable across moves while
-    // another thread may be calling raise().
-    std::atomic<bool>* raised_ = nullptr;
+    std::atomic<bool> raised_{false};
 };
 
 } // namespace netipc

@@ -3,7 +3,6 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <new>
 #include <utility>
 
 #include "netipc/abort_signal.h"
@@ -15,22 +14,19 @@ Result<AbortSignal> AbortSignal::create() noexcept {
     if (fd < 0) {
         return fail(Errc::os_error, "eventfd() for the abort signal failed", errno);
     }
-    auto* raised = new (std::nothrow) std::atomic<bool>(false);
-    if (raised == nullptr) {
-        ::close(fd);
-        return fail(Errc::os_error, "no memory for the abort signal", ENOMEM);
-    }
-    return AbortSignal(fd, raised);
+    return AbortSignal(fd);
 }
 
 AbortSignal::AbortSignal(AbortSignal&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), raised_(std::exchange(other.raised_, nullptr)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      raised_(other.raised_.exchange(false, std::memory_order_acq_rel)) {}
 
 AbortSignal& AbortSignal::operator=(AbortSignal&& other) noexcept {
     if (this != &other) {
         reset();
         fd_ = std::exchange(other.fd_, -1);
-        raised_ = std::exchange(other.raised_, nullptr);
+        raised_.store(other.raised_.exchange(false, std::memory_order_acq_rel),
+                      std::memory_order_release);
     }
     return *this;
 }
@@ -44,19 +40,24 @@ void AbortSignal::reset() noexcept {
         ::close(fd_);
         fd_ = -1;
     }
-    delete raised_;
-    raised_ = nullptr;
+    raised_.store(false, std::memory_order_release);
 }
 
 void AbortSignal::raise() noexcept {
-    raised_->store(true, std::memory_order_release);
+    if (fd_ < 0) {
+        return; // moved-from: inert
+    }
+    raised_.store(true, std::memory_order_release);
     const std::uint64_t one = 1;
     // EAGAIN only when the counter is saturated: it is readable either way.
     (void)::write(fd_, &one, sizeof(one));
 }
 
 void AbortSignal::clear() noexcept {
-    raised_->store(false, std::memory_order_release);
+    raised_.store(false, std::memory_order_release);
+    if (fd_ < 0) {
+        return; // moved-from
+    }
     std::uint64_t drained = 0;
     (void)::read(fd_, &drained, sizeof(drained));
 }

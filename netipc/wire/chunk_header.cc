@@ -51,6 +51,9 @@ Result<std::uint32_t> chunk_count_for(std::uint32_t payload_len,
     if (packet_size <= message_header_size) {
         return fail(Errc::invalid_argument, "packet size must exceed the 32-byte header");
     }
+    if (payload_len > max_message_payload) {
+        return fail(Errc::invalid_argument, "payload too large for a u32 message length");
+    }
     const std::uint64_t budget = packet_size - message_header_size;
     if (payload_len <= budget) {
         return 1U;

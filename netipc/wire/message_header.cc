@@ -17,6 +17,11 @@ Result<MessageHeader> decode_message_header(Bytes in) noexcept {
 }
 
 Result<void> check_limits(const MessageHeader& header, const DirectionalLimits& limits) noexcept {
+    // A whole message (header + payload) must be describable by the chunk
+    // header's u32 total_message_len, whatever the negotiated ceiling.
+    if (header.payload_len > max_message_payload) {
+        return fail(Errc::limit_exceeded, "payload_len leaves no room for the header in a u32");
+    }
     if (header.payload_len > limits.max_payload_bytes) {
         return fail(Errc::limit_exceeded, "payload_len exceeds the negotiated payload ceiling");
     }

@@ -22,6 +22,8 @@ struct MessageHeader {
 };
 
 inline constexpr std::size_t message_header_size = 32;
+// The largest payload a message can carry: header + payload must fit a u32.
+inline constexpr std::uint32_t max_message_payload = 0xffffffffU - message_header_size;
 static_assert(wire_size<MessageHeader> == message_header_size);
 static_assert(wire_offset<MessageHeader>(BOOST_HANA_STRING("magic")) == 0);
 static_assert(wire_offset<MessageHeader>(BOOST_HANA_STRING("version")) == 4);

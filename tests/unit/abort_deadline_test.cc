@@ -87,3 +87,18 @@ TEST_CASE("a moved abort signal keeps its state and descriptor", "[os]") {
     REQUIRE(assigned.raised());
     REQUIRE(readable(assigned.native_handle()));
 }
+
+TEST_CASE("a moved-from abort signal is inert, not a crash", "[os]") {
+    auto created = AbortSignal::create();
+    REQUIRE(created.has_value());
+    AbortSignal moved = std::move(*created);
+    // NOLINTBEGIN(bugprone-use-after-move): exercising the moved-from state on purpose
+    created->raise();
+    CHECK_FALSE(created->raised());
+    created->clear();
+    CHECK(created->native_handle() == -1);
+    // NOLINTEND(bugprone-use-after-move)
+    CHECK_FALSE(moved.raised());
+    moved.raise();
+    CHECK(moved.raised());
+}

@@ -183,12 +183,21 @@ TEST_CASE("chunk_count_for splits by the per-packet payload budget", "[wire]") {
     REQUIRE(*chunk_count_for(64, 64) == 2);
     REQUIRE(*chunk_count_for(65, 64) == 3);
     REQUIRE(*chunk_count_for(1, 33) == 1);
-    REQUIRE(*chunk_count_for(0xFFFFFFFFU, 33) == 0xFFFFFFFFU);
-    REQUIRE(*chunk_count_for(0xFFFFFFFFU, 0xFFFFFFFFU) == 2);
+    // The largest describable payload: one byte per packet, or one packet.
+    REQUIRE(*chunk_count_for(netipc::wire::max_message_payload, 33)
+            == netipc::wire::max_message_payload);
+    REQUIRE(*chunk_count_for(netipc::wire::max_message_payload, 0xFFFFFFFFU) == 1);
 }
 
 TEST_CASE("chunk_count_for rejects packets that cannot carry payload", "[wire]") {
     REQUIRE_ERRC(chunk_count_for(10, 32), Errc::invalid_argument);
     REQUIRE_ERRC(chunk_count_for(10, 1), Errc::invalid_argument);
     REQUIRE_ERRC(chunk_count_for(0, 0), Errc::invalid_argument);
+}
+
+TEST_CASE("chunk_count_for refuses a payload whose message length would wrap a u32", "[wire]") {
+    auto count = netipc::wire::chunk_count_for(netipc::wire::max_message_payload + 1, 4096);
+    REQUIRE_FALSE(count.has_value());
+    CHECK(count.error().code == netipc::Errc::invalid_argument);
+    CHECK(netipc::wire::chunk_count_for(netipc::wire::max_message_payload, 4096).has_value());
 }

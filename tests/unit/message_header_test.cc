@@ -161,3 +161,14 @@ TEST_CASE("DirectionalLimits defaults are the named protocol defaults", "[wire]"
     REQUIRE(limits.max_payload_bytes == 1024);
     REQUIRE(limits.max_batch_items == 1);
 }
+
+TEST_CASE("check_limits refuses a payload whose message length would wrap a u32", "[wire]") {
+    auto header = netipc::wire::make_request_header(netipc::wire::MethodCode::increment, 1,
+                                                    netipc::wire::max_message_payload + 1);
+    const netipc::wire::DirectionalLimits unlimited{0xffffffffU, 1};
+    auto checked = netipc::wire::check_limits(header, unlimited);
+    REQUIRE_FALSE(checked.has_value());
+    CHECK(checked.error().code == netipc::Errc::limit_exceeded);
+    header.payload_len = netipc::wire::max_message_payload;
+    CHECK(netipc::wire::check_limits(header, unlimited).has_value());
+}
