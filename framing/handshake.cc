@@ -133,9 +133,9 @@ Result<HandshakeDecision> answer_hello_packet(wire::Bytes packet,
         || header->code != static_cast<std::uint16_t>(wire::ControlCode::hello)) {
         return fail(Errc::protocol_violation, "first message of a session is not a HELLO");
     }
-    if (header->payload_len != packet.size() - wire::message_header_size) {
-        return fail(Errc::protocol_violation, "HELLO payload_len disagrees with the packet size");
-    }
+    // Like the reference server, read the HELLO from the packet itself and
+    // do not hold payload_len against it: a longer (future) HELLO still
+    // carries the 44 bytes we understand.
     auto hello = wire::decode_hello(packet.subspan(wire::message_header_size));
     if (!hello) {
         if (hello.error().code == Errc::truncated) {
@@ -161,6 +161,11 @@ Result<SessionParameters> read_hello_ack_packet(wire::Bytes packet,
                                                 const wire::Hello& sent) noexcept {
     auto header = wire::decode_message_header(packet);
     if (!header) {
+        // A server speaking another envelope version is incompatible, not
+        // a peer sending garbage: the reference client reports it so.
+        if (header.error().code == Errc::bad_version) {
+            return fail(Errc::incompatible, "server answered in another envelope version");
+        }
         return std::unexpected(header.error());
     }
     if (header->kind != wire::MessageKind::control
@@ -172,7 +177,16 @@ Result<SessionParameters> read_hello_ack_packet(wire::Bytes packet,
     }
     auto ack = wire::decode_hello_ack(packet.subspan(wire::message_header_size));
     if (!ack) {
+        if (ack.error().code == Errc::bad_layout) {
+            return fail(Errc::incompatible, "server answered with another HELLO_ACK layout");
+        }
         return std::unexpected(ack.error());
+    }
+    // The server may lower what the client proposed for its requests, never
+    // raise it: the client sized its request buffer from the proposal.
+    if (ack->agreed_max_request_payload_bytes > sent.max_request_payload_bytes
+        || ack->agreed_max_request_batch_items > sent.max_request_batch_items) {
+        return fail(Errc::incompatible, "server agreed request limits above the proposal");
     }
     const std::uint32_t selected = ack->selected_profile;
     if (selected == 0 || !std::has_single_bit(selected)

@@ -88,9 +88,9 @@ struct Nipc {
             config.supported_profiles &= ~shm_profiles;
             config.preferred_profiles &= ~shm_profiles;
         }
-        // Room for one byte more than a HELLO, so an oversized first packet
-        // is seen as such instead of being silently cut.
-        std::array<std::byte, hello_packet_size + 1> request{};
+        // The reference server reads a HELLO into 128 bytes: a longer first
+        // packet is a protocol violation (the transport reports truncation).
+        std::array<std::byte, 128> request{};
         auto received = connection.receive_packet(request, deadline, abort);
         if (!received) {
             return std::unexpected(received.error());

@@ -222,7 +222,7 @@ TEST_CASE("packets that cannot be answered close the session silently", "[framin
     auto packet = framing::encode_hello_packet(baseline_hello());
 
     CHECK(answer(wire::Bytes(packet).first(20)).error().code == Errc::truncated);
-    CHECK(answer(wire::Bytes(packet).first(60)).error().code == Errc::protocol_violation);
+    CHECK(answer(wire::Bytes(packet).first(60)).error().code == Errc::truncated);
 
     auto bad_magic = packet;
     bad_magic[0] = std::byte{0};
@@ -309,4 +309,67 @@ TEST_CASE("highest_bit picks the top profile bit", "[framing][handshake]") {
     STATIC_REQUIRE(framing::highest_bit(0x01) == 0x01);
     STATIC_REQUIRE(framing::highest_bit(0x03) == 0x02);
     STATIC_REQUIRE(framing::highest_bit(0x0d) == 0x08);
+}
+
+TEST_CASE("a longer HELLO is read like the reference server reads it", "[framing][handshake]") {
+    // payload_len is not held against the packet, and trailing bytes (a
+    // future, longer HELLO) are ignored.
+    auto packet = framing::encode_hello_packet(baseline_hello());
+    std::vector<std::byte> longer(packet.begin(), packet.end());
+    longer.resize(longer.size() + 8, std::byte{0x77});
+    longer[16] = std::byte{52}; // payload_len 52
+    auto answer =
+        framing::answer_hello_packet(longer, transcript_server(), reference_packet_size, 1);
+    REQUIRE(answer.has_value());
+    CHECK(answer->accepted());
+}
+
+TEST_CASE("the first failing rule decides when several HELLO fields are wrong",
+          "[framing][handshake]") {
+    // The reference server checks profiles, then auth, then the request
+    // ceiling, then the packet size.
+    wire::Hello hello = baseline_hello();
+    hello.auth_token = token + 1;
+    hello.supported_profiles = wire::profile::shm_hybrid;
+    CHECK(decide(hello, transcript_server()).status == TransportStatus::unsupported);
+
+    hello = baseline_hello();
+    hello.auth_token = token + 1;
+    hello.max_request_payload_bytes = 1U << 30U;
+    CHECK(decide(hello, transcript_server()).status == TransportStatus::auth_failed);
+
+    hello = baseline_hello();
+    hello.max_request_payload_bytes = 1U << 30U;
+    hello.packet_size = 16;
+    CHECK(decide(hello, transcript_server()).status == TransportStatus::limit_exceeded);
+}
+
+TEST_CASE("a client treats another envelope version or ack layout as incompatible",
+          "[framing][handshake]") {
+    const wire::Hello hello = baseline_hello();
+    const auto accepted = decide(hello, transcript_server());
+    auto packet = framing::encode_hello_ack_packet(accepted);
+    auto other_version = packet;
+    other_version[4] = std::byte{2};
+    CHECK(framing::read_hello_ack_packet(other_version, hello).error().code == Errc::incompatible);
+    auto other_layout = packet;
+    other_layout[wire::message_header_size] = std::byte{2};
+    CHECK(framing::read_hello_ack_packet(other_layout, hello).error().code == Errc::incompatible);
+}
+
+TEST_CASE("a client refuses request limits raised above its proposal", "[framing][handshake]") {
+    const wire::Hello hello = baseline_hello();
+    auto decision = decide(hello, transcript_server());
+    decision.ack.agreed_max_request_payload_bytes = hello.max_request_payload_bytes + 1;
+    CHECK(framing::read_hello_ack_packet(framing::encode_hello_ack_packet(decision), hello)
+              .error()
+              .code
+          == Errc::incompatible);
+    decision = decide(hello, transcript_server());
+    decision.ack.agreed_max_request_batch_items = hello.max_request_batch_items + 1;
+    decision.ack.agreed_max_response_batch_items = hello.max_request_batch_items + 1;
+    CHECK(framing::read_hello_ack_packet(framing::encode_hello_ack_packet(decision), hello)
+              .error()
+              .code
+          == Errc::incompatible);
 }
