@@ -29,12 +29,14 @@ struct ReceivedMessage {
 
 class MessageReceiver {
 public:
-    // Sized for messages within `limits` over packets of `packet_size`.
+    // For messages within `limits` over packets of `packet_size`. The buffer
+    // starts at one whole packet (so an oversized message is still read and
+    // reported as limit_exceeded rather than cut short) and grows to
+    // the largest chunked message actually received, never beyond the
+    // limits: a peer's generous ceiling costs nothing until it is used, and
+    // after warm-up receiving does not allocate.
     MessageReceiver(const wire::DirectionalLimits& limits, std::uint32_t packet_size)
-        : buffer_(std::max<std::size_t>(
-              packet_size, wire::message_header_size + std::size_t{limits.max_payload_bytes})),
-          limits_(limits),
-          packet_size_(packet_size) {}
+        : buffer_(packet_size), limits_(limits), packet_size_(packet_size) {}
 
     // Receives the next message. Errors: the transport's (timeout, aborted,
     // disconnected, os_error), an envelope that fails validation, a payload
@@ -62,8 +64,7 @@ private:
 template <PacketConnection Connection>
 Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadline deadline,
                                                  const AbortSignal* abort) {
-    const wire::MutableBytes first_room(buffer_.data(),
-                                        std::min<std::size_t>(buffer_.size(), packet_size_));
+    const wire::MutableBytes first_room(buffer_.data(), buffer_.size());
     auto received = connection.receive_packet(first_room, deadline, abort);
     if (!received) {
         return std::unexpected(received.error());
@@ -77,10 +78,15 @@ Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadlin
     }
     const std::size_t total = wire::message_header_size + std::size_t{header->payload_len};
     if (total <= packet_size_) {
-        if (*received != total) {
-            return fail(Errc::protocol_violation, "packet length disagrees with payload_len");
+        // Trailing bytes after the payload are ignored, as the reference
+        // receiver does; a short packet is a violation.
+        if (*received < total) {
+            return fail(Errc::protocol_violation, "packet shorter than its payload_len");
         }
     } else {
+        if (buffer_.size() < total) {
+            buffer_.resize(total); // keeps the first packet; grows once per new maximum
+        }
         // A chunked message fills its first packet completely.
         if (*received != packet_size_) {
             return fail(Errc::bad_chunk, "first chunk of a chunked message is not a full packet");
