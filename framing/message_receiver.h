@@ -101,7 +101,9 @@ Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadlin
         }
     }
     const wire::Bytes payload(buffer_.data() + wire::message_header_size, header->payload_len);
-    if (header->is_batch()) {
+    // A directory exists only when a batch holds more than one item (the
+    // reference receiver checks it under the same condition).
+    if (header->is_batch() && header->item_count > 1) {
         if (auto batch = wire::BatchView::parse(payload, header->item_count); !batch) {
             return std::unexpected(batch.error());
         }

@@ -128,6 +128,19 @@ public:
         if (count > parameters_.requests.max_batch_items) {
             return fail(Errc::limit_exceeded, "more batch items than the session allows");
         }
+        // The envelope has a directory only when a batch holds more than one
+        // item; reference peers disagree on a BATCH of one, so never send it.
+        if (count == 0) {
+            return {};
+        }
+        if (count == 1) {
+            auto view = call(requests.front(), deadline, abort);
+            if (!view) {
+                return std::unexpected(view.error());
+            }
+            on_item(0U, *view);
+            return {};
+        }
         wire::BatchBuilder batch(outgoing_, count);
         for (const auto& request : requests) {
             auto slot = batch.reserve(C::request_size(request));
@@ -189,18 +202,19 @@ public:
             || (header.is_batch() && !C::batchable)) {
             return fail(Errc::protocol_violation, "expected a request for this session's method");
         }
-        auto answered = header.is_batch() ? answer_batch(*request, handler)
-                                          : answer_single(request->payload, handler);
+        const bool batch = header.is_batch() && header.item_count > 1;
+        auto answered =
+            batch ? answer_batch(*request, handler) : answer_single(request->payload, handler);
         if (!answered) {
             // A terminal status with an empty payload; the caller closes.
             const auto failure = wire::make_response_header(C::method, header.message_id, 0,
-                                                            failure_status(answered.error().code));
+                                                            answered.error().status);
             (void)F::send(connection_, failure, {}, send_packet_size_, deadline);
-            return std::unexpected(answered.error());
+            return std::unexpected(answered.error().error);
         }
         auto response = wire::make_response_header(C::method, header.message_id,
                                                    static_cast<std::uint32_t>(*answered));
-        if (header.is_batch()) {
+        if (batch) {
             response.flags = wire::flags::batch;
             response.item_count = header.item_count;
         }
@@ -262,18 +276,27 @@ private:
         return parameters.packet_size;
     }
 
-    // Malformed requests are BAD_ENVELOPE; a response that does not fit the
-    // negotiated ceiling is LIMIT_EXCEEDED (the client may then reconnect
-    // with larger ceilings); anything else, a handler failure, is
-    // INTERNAL_ERROR.
-    static wire::TransportStatus failure_status(Errc error) noexcept {
-        if (error == Errc::overflow || error == Errc::limit_exceeded) {
-            return wire::TransportStatus::limit_exceeded;
-        }
-        if (is_protocol_error(error)) {
-            return wire::TransportStatus::bad_envelope;
-        }
-        return wire::TransportStatus::internal_error;
+    // Why a request could not be answered, and the terminal status that
+    // says so on the wire: decided by where it failed, not by the error code
+    // (a handler may fail with any code and is still INTERNAL_ERROR).
+    struct Failure {
+        Error error;
+        wire::TransportStatus status;
+    };
+    using Answer = std::expected<std::size_t, Failure>;
+
+    static std::unexpected<Failure> malformed(const Error& error) {
+        return std::unexpected(Failure{error, wire::TransportStatus::bad_envelope});
+    }
+    static std::unexpected<Failure> handler_failed(const Error& error) {
+        return std::unexpected(Failure{error, wire::TransportStatus::internal_error});
+    }
+    // A response that does not fit the agreed ceiling is LIMIT_EXCEEDED, so a
+    // client may reconnect with larger ceilings.
+    static std::unexpected<Failure> not_built(const Error& error) {
+        const bool too_big = error.code == Errc::overflow || error.code == Errc::limit_exceeded;
+        return std::unexpected(Failure{error, too_big ? wire::TransportStatus::limit_exceeded
+                                                      : wire::TransportStatus::internal_error});
     }
 
     static Result<wire::Bytes> encode_request(const typename C::Request& request,
@@ -322,46 +345,60 @@ private:
     }
 
     template <class Handler>
-    Result<std::size_t> answer_single(wire::Bytes payload, Handler& handler) {
+    Answer answer_single(wire::Bytes payload, Handler& handler) {
         auto view = C::decode_request(payload);
         if (!view) {
-            return std::unexpected(view.error());
+            return malformed(view.error());
         }
         typename C::ResponseBuilder builder{wire::MutableBytes(outgoing_)};
         if (auto handled = handler(*view, builder); !handled) {
-            return std::unexpected(handled.error());
+            return not_built_or_failed(handled.error());
         }
-        return builder.finish();
+        auto length = builder.finish();
+        if (!length) {
+            return not_built(length.error());
+        }
+        return *length;
+    }
+
+    // A handler that ran out of builder room reports overflow: that is the
+    // response not fitting, not the handler failing.
+    static std::unexpected<Failure> not_built_or_failed(const Error& error) {
+        return error.code == Errc::overflow ? not_built(error) : handler_failed(error);
     }
 
     template <class Handler>
-    Result<std::size_t> answer_batch(const Received& request, Handler& handler) {
+    Answer answer_batch(const Received& request, Handler& handler) {
         auto items = wire::BatchView::parse(request.payload, request.header.item_count);
         if (!items) {
-            return std::unexpected(items.error());
+            return malformed(items.error());
         }
         wire::BatchBuilder batch(outgoing_, request.header.item_count);
         for (std::uint32_t i = 0; i < items->size(); ++i) {
             auto view = C::decode_request((*items)[i]);
             if (!view) {
-                return std::unexpected(view.error());
+                return malformed(view.error());
             }
             // Builders need their whole room up front, so each item is built
             // in a scratch area and then copied into the batch.
             auto room = scratch_for_item();
             typename C::ResponseBuilder builder{room};
             if (auto handled = handler(*view, builder); !handled) {
-                return std::unexpected(handled.error());
+                return not_built_or_failed(handled.error());
             }
             auto length = builder.finish();
             if (!length) {
-                return std::unexpected(length.error());
+                return not_built(length.error());
             }
             if (auto added = batch.add(wire::Bytes(room.data(), *length)); !added) {
-                return std::unexpected(added.error());
+                return not_built(added.error());
             }
         }
-        return batch.finish();
+        auto length = batch.finish();
+        if (!length) {
+            return not_built(length.error());
+        }
+        return *length;
     }
 
     // A per-item build area separate from the batch being assembled.

@@ -323,3 +323,99 @@ TEST_CASE("a batch request for a non-batchable method is a protocol violation", 
     server.join();
     CHECK(server_error == Errc::protocol_violation);
 }
+
+TEST_CASE("the failure status says where a request failed, not what the error was", "[session]") {
+    SECTION("a handler failing with a decode-like error is still INTERNAL_ERROR") {
+        auto failing = [](const codecs::IncrementView&, codecs::IncrementBuilder&) {
+            return Result<void>(fail(Errc::bad_layout, "the handler's own data was bad"));
+        };
+        ServerThread<codecs::Increment, decltype(failing)> server("stage-handler", 4096,
+                                                                  server_config(), 1, failing);
+        auto session = LoopbackSession<codecs::Increment>::connect({"stage-handler", 4096},
+                                                                   client_config(), soon());
+        REQUIRE(session.has_value());
+        CHECK(session->call(1, soon()).error().code == Errc::internal);
+        CHECK(server.join() == Errc::bad_layout);
+    }
+    SECTION("a malformed request is BAD_ENVELOPE, with an empty payload and item_count 1") {
+        auto listener = LoopbackTransport::listen({"stage-malformed", 4096}).value();
+        std::optional<Errc> server_error;
+        std::thread server([&] {
+            auto session = LoopbackSession<codecs::StringReverse>::accept(listener, server_config(),
+                                                                          1, soon());
+            if (!session) {
+                server_error = session.error().code;
+                return;
+            }
+            auto echo = [](const codecs::StringReverseView& in, codecs::StringReverseBuilder& out) {
+                return out.set(in.text);
+            };
+            auto served = session->serve_one(echo, soon());
+            server_error = served ? std::nullopt : std::optional(served.error().code);
+        });
+        auto session = LoopbackSession<codecs::StringReverse>::connect({"stage-malformed", 4096},
+                                                                       client_config(), soon());
+        REQUIRE(session.has_value());
+        std::array<std::byte, 16> bad{}; // str_offset 0: not a STRING_REVERSE payload
+        REQUIRE(session
+                    ->send(wire::make_request_header(wire::MethodCode::string_reverse, 1, 16), bad,
+                           soon())
+                    .has_value());
+        auto answer = session->receive(soon());
+        server.join();
+        REQUIRE(answer.has_value());
+        CHECK(answer->header.transport_status == wire::TransportStatus::bad_envelope);
+        CHECK(answer->header.payload_len == 0);
+        CHECK(answer->header.item_count == 1);
+        CHECK(answer->header.message_id == 1);
+        CHECK(server_error == Errc::bad_layout);
+    }
+}
+
+TEST_CASE("batches of zero and one item never go out as BATCH messages", "[session][batch]") {
+    auto listener = LoopbackTransport::listen({"small-batches", 4096}).value();
+    std::vector<wire::MessageHeader> seen;
+    std::thread server([&] {
+        auto session =
+            LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            return;
+        }
+        auto request = session->receive(soon());
+        if (!request) {
+            return;
+        }
+        seen.push_back(request->header);
+        std::array<std::byte, 8> payload{};
+        (void)codecs::Increment::encode_response(
+            codecs::Increment::decode_request(request->payload)->value + 1, payload);
+        (void)session->send(
+            wire::make_response_header(wire::MethodCode::increment, request->header.message_id, 8),
+            payload, soon());
+    });
+    auto session = LoopbackSession<codecs::Increment>::connect({"small-batches", 4096},
+                                                               client_config(), soon());
+    REQUIRE(session.has_value());
+    const std::size_t sent_after_handshake = session->connection().packets_sent();
+    int calls = 0;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(), [&](std::uint32_t, auto) { ++calls; }, soon())
+                .has_value());
+    CHECK(calls == 0);
+    CHECK(session->connection().packets_sent() == sent_after_handshake);
+
+    const std::array<std::uint64_t, 1> one{41};
+    std::uint64_t answer = 0;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(one),
+                    [&](std::uint32_t, const codecs::IncrementView& view) { answer = view.value; },
+                    soon())
+                .has_value());
+    server.join();
+    CHECK(answer == 42);
+    REQUIRE(seen.size() == 1);
+    CHECK_FALSE(seen[0].is_batch());
+    CHECK(seen[0].item_count == 1);
+}
