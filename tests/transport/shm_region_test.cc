@@ -221,27 +221,58 @@ TEST_CASE("attach rejects every malformed region with its own error", "[transpor
             shm_test::patch<std::uint16_t>(path, 6, 32);
             CHECK(attach_error(path) == Errc::bad_header_len);
         }
-        SECTION("response offset off the geometry") {
+        SECTION("response area running past the end of the file") {
             shm_test::patch<std::uint32_t>(path, 24, 4288);
+            CHECK(attach_error(path) == Errc::truncated);
+        }
+        SECTION("misaligned response offset") {
+            shm_test::patch<std::uint32_t>(path, 24, 4200);
             CHECK(attach_error(path) == Errc::bad_layout);
         }
-        SECTION("request capacity off the geometry") {
+        SECTION("request offset inside the header") {
+            shm_test::patch<std::uint32_t>(path, 16, 0);
+            CHECK(attach_error(path) == Errc::bad_layout);
+        }
+        SECTION("overlapping areas") {
+            shm_test::patch<std::uint32_t>(path, 24, 128);
+            CHECK(attach_error(path) == Errc::bad_layout);
+        }
+        SECTION("request area smaller than the negotiated ceiling needs") {
             shm_test::patch<std::uint32_t>(path, 20, 4096);
             CHECK(attach_error(path) == Errc::bad_layout);
         }
-        SECTION("other negotiated ceilings") {
-            CHECK(attach_error(path, 1024, response_ceiling) == Errc::bad_layout);
-            CHECK(attach_error(path, request_ceiling, 1024) == Errc::bad_layout);
+        SECTION("larger negotiated ceilings than the region holds") {
+            CHECK(attach_error(path, request_ceiling + 64, response_ceiling) == Errc::bad_layout);
+            CHECK(attach_error(path, request_ceiling, response_ceiling + 64) == Errc::bad_layout);
         }
         SECTION("file shorter than its areas") {
             REQUIRE(::truncate(path.c_str(), static_cast<off_t>(region_size - 64)) == 0);
             CHECK(attach_error(path) == Errc::truncated);
         }
-        SECTION("file longer than the geometry") {
-            REQUIRE(::truncate(path.c_str(), static_cast<off_t>(region_size + 64)) == 0);
-            CHECK(attach_error(path) == Errc::bad_layout);
-        }
     }
+}
+
+TEST_CASE("attach accepts a region sized for larger ceilings than negotiated",
+          "[transport][shm][interop]") {
+    // A reference server makes its region from its configured maximums
+    // before it reads HELLO; the client takes the areas from the header.
+    const TempDir dir;
+    const std::string path = dir.file("svc-0000000000000001.ipcshm");
+    auto server = ShmRegion::create(path, 1U << 20U, response_ceiling);
+    REQUIRE(server);
+    auto client = ShmRegion::attach(path, 1024, 4096);
+    REQUIRE(client);
+    CHECK(client->geometry() == server->geometry());
+
+    const auto request = message_of(1000, 3);
+    REQUIRE(client->publish(ShmDirection::request, request));
+    auto received = server->wait(ShmDirection::request, 0, Deadline::after(5000ms));
+    REQUIRE(received);
+    CHECK(copy_of(received->message) == request);
+
+    // A file longer than its areas is fine too.
+    REQUIRE(::truncate(path.c_str(), static_cast<off_t>(server->geometry().file_size + 4096)) == 0);
+    CHECK(ShmRegion::attach(path, 1024, 4096).has_value());
 }
 
 TEST_CASE("publish then wait returns the whole message in both directions", "[transport][shm]") {
@@ -287,7 +318,7 @@ TEST_CASE("a message larger than its area is refused", "[transport][shm]") {
     const auto too_big = server.publish(ShmDirection::request, message_of(4161, 0));
     REQUIRE_FALSE(too_big);
     CHECK(too_big.error() == Errc::limit_exceeded);
-    const auto empty = server.publish(ShmDirection::request, {});
+    const auto empty = server.publish(ShmDirection::request, netipc::wire::Bytes{});
     REQUIRE_FALSE(empty);
     CHECK(empty.error() == Errc::invalid_argument);
     CHECK(server.sequence(ShmDirection::request) == 1);

@@ -156,6 +156,32 @@ Result<ShmMessageView> read_published(std::byte* region, const DirectionFields& 
     return ShmMessageView{seq, wire::Bytes(region + fields.area_offset, length)};
 }
 
+// A region another server made is usable when its areas are 64-aligned,
+// follow the header, do not overlap, lie inside the file, and can each hold
+// a whole message at the negotiated ceiling (`needed`'s capacities).
+Result<void> check_attached_geometry(const ShmGeometry& found, const ShmGeometry& needed) noexcept {
+    const auto aligned = [](std::uint64_t value) { return value % shm_region_alignment == 0; };
+    if (!aligned(found.request_offset) || !aligned(found.response_offset)
+        || found.request_offset < shm_region_header_len
+        || found.response_offset < shm_region_header_len) {
+        return fail(Errc::bad_layout, "SHM region areas are misplaced");
+    }
+    const std::uint64_t request_end = std::uint64_t{found.request_offset} + found.request_capacity;
+    const std::uint64_t response_end =
+        std::uint64_t{found.response_offset} + found.response_capacity;
+    if (found.request_offset < response_end && found.response_offset < request_end) {
+        return fail(Errc::bad_layout, "SHM region areas overlap");
+    }
+    if (found.request_capacity < needed.request_capacity
+        || found.response_capacity < needed.response_capacity) {
+        return fail(Errc::bad_layout, "SHM region areas are smaller than the negotiated ceilings");
+    }
+    if (std::max(request_end, response_end) > found.file_size) {
+        return fail(Errc::truncated, "SHM region file is shorter than its areas");
+    }
+    return {};
+}
+
 } // namespace
 
 Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t request_payload_ceiling,
@@ -254,8 +280,11 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
     if (file_size < shm_region_header_len) {
         return fail(Errc::not_found, "SHM region not ready: shorter than its header");
     }
-    // Map only what is there; the header decides whether the size is right.
-    auto mapping = map_fd(fd.get(), std::min(file_size, geometry->file_size));
+    // Map the whole file: the header, not our own arithmetic, says where the
+    // areas are. Reference servers size regions from their configured
+    // maximums before the handshake, so a region may be larger than the
+    // negotiated ceilings need; it only has to be large enough.
+    auto mapping = map_fd(fd.get(), file_size);
     if (!mapping) {
         return std::unexpected(mapping.error());
     }
@@ -273,22 +302,15 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
     if (!header) {
         return std::unexpected(header.error());
     }
-    if (header->request_offset != geometry->request_offset
-        || header->request_capacity != geometry->request_capacity
-        || header->response_offset != geometry->response_offset
-        || header->response_capacity != geometry->response_capacity) {
-        return fail(Errc::bad_layout, "SHM region areas differ from the negotiated geometry");
-    }
-    if (file_size < geometry->file_size) {
-        return fail(Errc::truncated, "SHM region file is shorter than its areas");
-    }
-    if (file_size > geometry->file_size) {
-        return fail(Errc::bad_layout, "SHM region file is larger than the negotiated geometry");
+    const ShmGeometry found{header->request_offset, header->request_capacity,
+                            header->response_offset, header->response_capacity, file_size};
+    if (auto usable = check_attached_geometry(found, *geometry); !usable) {
+        return std::unexpected(usable.error());
     }
 
     ShmRegion region;
     region.mapping_ = std::move(*mapping);
-    region.geometry_ = *geometry;
+    region.geometry_ = found;
     region.options_ = options;
     region.owner_pid_ = static_cast<pid_t>(header->owner_pid);
     region.owner_generation_ = header->owner_generation;
