@@ -112,7 +112,9 @@ void check_rebuilds(const wire::ChunkHeader& chunk, wire::Bytes in) {
 // message header, continuations behind their chunk header).
 void check_chunk_count(std::uint32_t payload_len, std::uint32_t packet_size) {
     const auto count = wire::chunk_count_for(payload_len, packet_size);
-    if (packet_size <= wire::message_header_size) {
+    // Too small a packet, or a payload whose whole message length would not
+    // fit a u32, cannot be chunked.
+    if (packet_size <= wire::message_header_size || payload_len > wire::max_message_payload) {
         NETIPC_FUZZ_CHECK(!count.has_value());
         NETIPC_FUZZ_CHECK(count.error().code == Errc::invalid_argument);
         return;

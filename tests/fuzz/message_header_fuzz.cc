@@ -59,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto verdict = wire::check_limits(*header, limits);
     const bool within = header->payload_len <= limits.max_payload_bytes
+                        && header->payload_len <= wire::max_message_payload
                         && header->item_count <= limits.max_batch_items;
     NETIPC_FUZZ_CHECK(verdict.has_value() == within);
     if (!verdict) {
