@@ -40,6 +40,27 @@ struct NotAFraming {
 };
 static_assert(!Framing<NotAFraming, LoopbackConnection>);
 
+// Near misses of the transport concepts: each lacks one required member.
+struct ConnectionWithoutReceive {
+    Result<void> send_packet(std::span<const wire::Bytes>, Deadline);
+    [[nodiscard]] std::uint32_t max_packet_size() const;
+    [[nodiscard]] int native_handle() const;
+    void close();
+};
+static_assert(!PacketConnection<ConnectionWithoutReceive>);
+static_assert(PacketConnection<LoopbackConnection>);
+
+struct TransportWithoutListen {
+    static constexpr std::uint32_t profile_bits = 1;
+    static constexpr bool packet_limited = true;
+    using Address = LoopbackTransport::Address;
+    using Connection = LoopbackConnection;
+    using Listener = LoopbackTransport::Listener;
+    static Result<Connection> connect(const Address&, Deadline);
+};
+static_assert(!Transport<TransportWithoutListen>);
+static_assert(Transport<LoopbackTransport>);
+
 constexpr std::uint64_t token = 0x1234;
 
 Deadline soon() {

@@ -363,3 +363,18 @@ TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration
     CHECK(during == 0);
     CHECK_FALSE(server.join().has_value());
 }
+
+TEST_CASE("an SHM server sees disconnected when its client hangs up", "[integration][shm]") {
+    TempRunDir dir;
+    // The server waits for a second request that never comes: the client
+    // closes its socket, and the server's SHM wait notices within a slice.
+    Server<codecs::Increment, decltype(&increment)> server(dir.address("gone"), 2, &increment);
+    {
+        auto session =
+            ShmSession<codecs::Increment>::connect(dir.address("gone"), client_config(), soon());
+        REQUIRE(session.has_value());
+        REQUIRE(session->connection().shm_active());
+        CHECK(session->call(1, soon())->value == 2);
+    } // the client session closes here
+    CHECK(server.join() == Errc::disconnected);
+}

@@ -47,6 +47,11 @@ public:
 
     Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
                                        const AbortSignal* abort) {
+        // Like the real transports: a raised abort wins even over a packet
+        // that is already waiting.
+        if (abort != nullptr && abort->raised()) {
+            return fail(Errc::aborted, "abort signal raised");
+        }
         std::unique_lock lock(incoming_->mutex);
         while (incoming_->packets.empty()) {
             if (abort != nullptr && abort->raised()) {
