@@ -17,6 +17,7 @@
 #include "codecs/string_reverse.h"
 #include "framing/nipc.h"
 #include "tests/support/loopback_transport.h"
+#include "tests/support/server_thread.h"
 
 using namespace netipc;
 using namespace std::chrono_literals;
@@ -85,40 +86,11 @@ framing::ServerHandshakeConfig server_config(std::uint32_t response_bytes = 6553
 
 // Runs a server session for `requests` requests on its own thread.
 template <class Codec, class Handler>
-class ServerThread {
-public:
+struct ServerThread : testing::ServerThread<LoopbackSession<Codec>, Handler> {
     ServerThread(const std::string& name, std::uint32_t packet_size,
                  framing::ServerHandshakeConfig config, int requests, Handler handler)
-        : listener_(LoopbackTransport::listen({name, packet_size}).value()) {
-        thread_ = std::thread([this, config, requests, handler]() mutable {
-            auto session = LoopbackSession<Codec>::accept(listener_, config, 1, soon());
-            if (!session) {
-                last_error_ = session.error().code;
-                return;
-            }
-            for (int i = 0; i < requests; ++i) {
-                if (auto served = session->serve_one(handler, soon()); !served) {
-                    last_error_ = served.error().code;
-                    return;
-                }
-            }
-        });
-    }
-    ServerThread(const ServerThread&) = delete;
-    ServerThread& operator=(const ServerThread&) = delete;
-    ~ServerThread() { join(); }
-
-    std::optional<Errc> join() {
-        if (thread_.joinable()) {
-            thread_.join();
-        }
-        return last_error_;
-    }
-
-private:
-    LoopbackTransport::Listener listener_;
-    std::thread thread_;
-    std::optional<Errc> last_error_;
+        : testing::ServerThread<LoopbackSession<Codec>, Handler>(
+              LoopbackTransport::listen({name, packet_size}).value(), config, requests, handler) {}
 };
 
 auto increment_handler() {

@@ -24,55 +24,16 @@
 #include "codecs/string_reverse.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
+#include "tests/support/alloc_counter.h"
+#include "tests/support/handlers.h"
+#include "tests/support/server_thread.h"
+#include "tests/support/temp_run_dir.h"
 #include "transports/posix/shm_hybrid.h"
 #include "transports/posix/uds_seqpacket.h"
 
-// --- allocation counting for this test binary ----------------------------
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-} // namespace
-
-// NOLINTBEGIN(cppcoreguidelines-no-malloc,misc-new-delete-overloads): the counter needs them
-void* operator new(std::size_t size) {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-        return memory;
-    }
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-    return operator new(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-    return operator new(size, tag);
-}
-void operator delete(void* memory) noexcept {
-    std::free(memory);
-}
-void operator delete[](void* memory) noexcept {
-    std::free(memory);
-}
-void operator delete(void* memory, std::size_t /*size*/) noexcept {
-    std::free(memory);
-}
-void operator delete[](void* memory, std::size_t /*size*/) noexcept {
-    std::free(memory);
-}
-void operator delete(void* memory, const std::nothrow_t& /*tag*/) noexcept {
-    std::free(memory);
-}
-void operator delete[](void* memory, const std::nothrow_t& /*tag*/) noexcept {
-    std::free(memory);
-}
-// NOLINTEND(cppcoreguidelines-no-malloc,misc-new-delete-overloads)
-
 using namespace netipc;
 using namespace std::chrono_literals;
-using transports::ServiceAddress;
+using testing::TempRunDir;
 using Hybrid = transports::ShmHybrid<transports::UdsSeqpacket>;
 
 template <class Codec>
@@ -88,30 +49,6 @@ constexpr std::uint64_t token = 0xBE4C400000C0FFEEULL;
 Deadline soon() {
     return Deadline::after(10s);
 }
-
-class TempRunDir {
-public:
-    TempRunDir() {
-        std::string pattern = "/tmp/netipc-shm-XXXXXX";
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-    }
-    TempRunDir(const TempRunDir&) = delete;
-    TempRunDir& operator=(const TempRunDir&) = delete;
-    ~TempRunDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    [[nodiscard]] ServiceAddress address(const std::string& service) const {
-        return {path_, service};
-    }
-    [[nodiscard]] std::string region_path(const std::string& service, std::uint64_t session) const {
-        return transports::shm_path(address(service), session).value();
-    }
-
-private:
-    std::string path_;
-};
 
 framing::ClientHandshakeConfig client_config() {
     framing::ClientHandshakeConfig config;
@@ -133,66 +70,20 @@ framing::ServerHandshakeConfig server_config() {
     return config;
 }
 
-// Serves `requests` requests on one session in a thread. Records the first
-// error and whether SHM carried the session (Catch2 is not thread-safe).
+// A server thread for `requests` requests on a fresh listener at `address`.
 template <class Codec, class Handler>
-class Server {
-public:
-    Server(const ServiceAddress& address, int requests, Handler handler)
-        : listener_(Hybrid::listen(address).value()) {
-        thread_ = std::thread([this, requests, handler]() mutable {
-            auto session = ShmSession<Codec>::accept(listener_, server_config(), 1, soon());
-            if (!session) {
-                error_ = session.error().code;
-                return;
-            }
-            shm_ = session->connection().shm_active();
-            for (int i = 0; i < requests; ++i) {
-                if (auto served = session->serve_one(handler, soon()); !served) {
-                    error_ = served.error().code;
-                    return;
-                }
-            }
-        });
-    }
-    Server(const Server&) = delete;
-    Server& operator=(const Server&) = delete;
-    ~Server() { join(); }
-    std::optional<Errc> join() {
-        if (thread_.joinable()) {
-            thread_.join();
-        }
-        return error_;
-    }
-    [[nodiscard]] bool served_over_shm() const { return shm_; }
-
-private:
-    Hybrid::Listener listener_;
-    std::thread thread_;
-    std::optional<Errc> error_;
-    bool shm_ = false;
+struct Server : testing::ServerThread<ShmSession<Codec>, Handler> {
+    Server(const transports::ServiceAddress& address, int requests, Handler handler)
+        : testing::ServerThread<ShmSession<Codec>, Handler>(Hybrid::listen(address).value(),
+                                                            server_config(), requests, handler) {}
 };
-
-Result<void> increment(const codecs::IncrementView& request, codecs::IncrementBuilder& response) {
-    response.set(request.value + 1);
-    return {};
-}
-
-Result<void> reverse(const codecs::StringReverseView& request,
-                     codecs::StringReverseBuilder& response) {
-    auto room = response.text_buffer(request.text.size());
-    if (!room) {
-        return std::unexpected(room.error());
-    }
-    std::ranges::reverse_copy(request.text, room->begin());
-    return {};
-}
 
 } // namespace
 
 TEST_CASE("INCREMENT over SHM: single and batch", "[integration][shm]") {
     TempRunDir dir;
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("inc"), 2, &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("inc"), 2,
+                                                                    &testing::increment);
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("inc"), client_config(), soon());
     REQUIRE(session.has_value());
@@ -225,7 +116,8 @@ TEST_CASE("large STRING_REVERSE and CGROUPS_SNAPSHOT messages travel whole over 
           "[integration][shm]") {
     TempRunDir dir;
     {
-        Server<codecs::StringReverse, decltype(&reverse)> server(dir.address("rev"), 1, &reverse);
+        Server<codecs::StringReverse, decltype(&testing::reverse)> server(dir.address("rev"), 1,
+                                                                          &testing::reverse);
         auto session =
             ShmSession<codecs::StringReverse>::connect(dir.address("rev"), client_config(), soon());
         REQUIRE(session.has_value());
@@ -273,7 +165,8 @@ TEST_CASE("a server that cannot prepare SHM continues on the baseline", "[integr
     std::filesystem::create_directory(squatter);
     std::ofstream(squatter + "/keep") << "x";
 
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("fallback"), 1, &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("fallback"), 1,
+                                                                    &testing::increment);
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("fallback"), client_config(), soon());
     REQUIRE(session.has_value());
@@ -323,7 +216,8 @@ TEST_CASE("a client that cannot attach SHM fails with shm_unavailable", "[integr
 TEST_CASE("a client sees disconnected when the server ends an SHM session", "[integration][shm]") {
     TempRunDir dir;
     // Serves one request, then the server session closes.
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("bye"), 1, &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("bye"), 1,
+                                                                    &testing::increment);
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("bye"), client_config(), soon());
     REQUIRE(session.has_value());
@@ -338,8 +232,8 @@ TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration
     TempRunDir dir;
     constexpr int warm_up = 100;
     constexpr int measured = 10000;
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("alloc"), warm_up + measured,
-                                                           &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(
+        dir.address("alloc"), warm_up + measured, &testing::increment);
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("alloc"), client_config(), soon());
     REQUIRE(session.has_value());
@@ -349,7 +243,7 @@ TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration
     for (int i = 0; i < warm_up; ++i) {
         value = session->call(value, deadline)->value;
     }
-    const std::uint64_t before = allocations.load();
+    const std::uint64_t before = testing::heap_allocations();
     REQUIRE(before > 0);
     bool all_ok = true;
     for (int i = 0; i < measured; ++i) {
@@ -357,7 +251,7 @@ TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration
         all_ok = all_ok && answer.has_value();
         value = answer ? answer->value : value;
     }
-    const std::uint64_t during = allocations.load() - before;
+    const std::uint64_t during = testing::heap_allocations() - before;
     CHECK(all_ok);
     CHECK(value == warm_up + measured);
     CHECK(during == 0);
@@ -368,7 +262,8 @@ TEST_CASE("an SHM server sees disconnected when its client hangs up", "[integrat
     TempRunDir dir;
     // The server waits for a second request that never comes: the client
     // closes its socket, and the server's SHM wait notices within a slice.
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("gone"), 2, &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("gone"), 2,
+                                                                    &testing::increment);
     {
         auto session =
             ShmSession<codecs::Increment>::connect(dir.address("gone"), client_config(), soon());

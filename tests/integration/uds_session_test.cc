@@ -22,57 +22,16 @@
 #include "codecs/string_reverse.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
+#include "tests/support/alloc_counter.h"
+#include "tests/support/handlers.h"
+#include "tests/support/server_thread.h"
+#include "tests/support/temp_run_dir.h"
 #include "transports/default_baseline.h"
-
-// --- allocation counting for this test binary ----------------------------
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-} // namespace
-
-// NOLINTBEGIN(cppcoreguidelines-no-malloc,misc-new-delete-overloads): the counter needs them
-// Every replaceable form, so nothing allocated elsewhere is freed here with a
-// mismatched routine (ASan checks that).
-void* operator new(std::size_t size) {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-        return memory;
-    }
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-    return operator new(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-    return operator new(size, tag);
-}
-void operator delete(void* memory) noexcept {
-    std::free(memory);
-}
-void operator delete[](void* memory) noexcept {
-    std::free(memory);
-}
-void operator delete(void* memory, std::size_t /*size*/) noexcept {
-    std::free(memory);
-}
-void operator delete[](void* memory, std::size_t /*size*/) noexcept {
-    std::free(memory);
-}
-void operator delete(void* memory, const std::nothrow_t& /*tag*/) noexcept {
-    std::free(memory);
-}
-void operator delete[](void* memory, const std::nothrow_t& /*tag*/) noexcept {
-    std::free(memory);
-}
-// NOLINTEND(cppcoreguidelines-no-malloc,misc-new-delete-overloads)
 
 using namespace netipc;
 using namespace std::chrono_literals;
+using testing::TempRunDir;
 using transports::DefaultBaseline;
-using transports::ServiceAddress;
 
 template <class Codec>
 using UdsSession = Session<DefaultBaseline, framing::Nipc, Codec>;
@@ -84,27 +43,6 @@ constexpr std::uint64_t token = 0xDEADBEEFCAFEBABEULL;
 Deadline soon() {
     return Deadline::after(10s);
 }
-
-class TempRunDir {
-public:
-    TempRunDir() {
-        std::string pattern = "/tmp/netipc-session-XXXXXX";
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-    }
-    TempRunDir(const TempRunDir&) = delete;
-    TempRunDir& operator=(const TempRunDir&) = delete;
-    ~TempRunDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    [[nodiscard]] ServiceAddress address(const std::string& service) const {
-        return {path_, service};
-    }
-
-private:
-    std::string path_;
-};
 
 framing::ClientHandshakeConfig client_config(std::uint32_t packet_size = 0) {
     framing::ClientHandshakeConfig config;
@@ -123,57 +61,13 @@ framing::ServerHandshakeConfig server_config() {
     return config;
 }
 
-// Serves `requests` requests on one session in a thread; records the first
-// error (Catch2 assertions are not thread-safe, so the test checks it).
+// A server thread for `requests` requests on a fresh listener at `address`.
 template <class Codec, class Handler>
-class Server {
-public:
-    Server(const ServiceAddress& address, int requests, Handler handler)
-        : listener_(DefaultBaseline::listen(address).value()) {
-        thread_ = std::thread([this, requests, handler]() mutable {
-            auto session = UdsSession<Codec>::accept(listener_, server_config(), 1, soon());
-            if (!session) {
-                error_ = session.error().code;
-                return;
-            }
-            for (int i = 0; i < requests; ++i) {
-                if (auto served = session->serve_one(handler, soon()); !served) {
-                    error_ = served.error().code;
-                    return;
-                }
-            }
-        });
-    }
-    Server(const Server&) = delete;
-    Server& operator=(const Server&) = delete;
-    ~Server() { join(); }
-    std::optional<Errc> join() {
-        if (thread_.joinable()) {
-            thread_.join();
-        }
-        return error_;
-    }
-
-private:
-    DefaultBaseline::Listener listener_;
-    std::thread thread_;
-    std::optional<Errc> error_;
+struct Server : testing::ServerThread<UdsSession<Codec>, Handler> {
+    Server(const transports::ServiceAddress& address, int requests, Handler handler)
+        : testing::ServerThread<UdsSession<Codec>, Handler>(
+              DefaultBaseline::listen(address).value(), server_config(), requests, handler) {}
 };
-
-Result<void> increment(const codecs::IncrementView& request, codecs::IncrementBuilder& response) {
-    response.set(request.value + 1);
-    return {};
-}
-
-Result<void> reverse(const codecs::StringReverseView& request,
-                     codecs::StringReverseBuilder& response) {
-    auto room = response.text_buffer(request.text.size());
-    if (!room) {
-        return std::unexpected(room.error());
-    }
-    std::ranges::reverse_copy(request.text, room->begin());
-    return {};
-}
 
 std::string alphabet(std::size_t length) {
     std::string text(length, ' ');
@@ -187,7 +81,8 @@ std::string alphabet(std::size_t length) {
 
 TEST_CASE("INCREMENT over UDS: single and batch", "[integration][uds]") {
     TempRunDir dir;
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("increment"), 2, &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("increment"), 2,
+                                                                    &testing::increment);
     auto session =
         UdsSession<codecs::Increment>::connect(dir.address("increment"), client_config(), soon());
     REQUIRE(session.has_value());
@@ -214,7 +109,8 @@ TEST_CASE("INCREMENT over UDS: single and batch", "[integration][uds]") {
 
 TEST_CASE("STRING_REVERSE over UDS: single, chunked and batch", "[integration][uds]") {
     TempRunDir dir;
-    Server<codecs::StringReverse, decltype(&reverse)> server(dir.address("reverse"), 3, &reverse);
+    Server<codecs::StringReverse, decltype(&testing::reverse)> server(dir.address("reverse"), 3,
+                                                                      &testing::reverse);
     // Narrow packets so a 20 000-character string needs many chunks.
     auto session = UdsSession<codecs::StringReverse>::connect(dir.address("reverse"),
                                                               client_config(256), soon());
@@ -286,8 +182,8 @@ TEST_CASE("10 000 round trips after warm-up allocate nothing", "[integration][ud
     TempRunDir dir;
     constexpr int warm_up = 100;
     constexpr int measured = 10000;
-    Server<codecs::Increment, decltype(&increment)> server(dir.address("alloc"), warm_up + measured,
-                                                           &increment);
+    Server<codecs::Increment, decltype(&testing::increment)> server(
+        dir.address("alloc"), warm_up + measured, &testing::increment);
     auto session =
         UdsSession<codecs::Increment>::connect(dir.address("alloc"), client_config(), soon());
     REQUIRE(session.has_value());
@@ -297,7 +193,7 @@ TEST_CASE("10 000 round trips after warm-up allocate nothing", "[integration][ud
     for (int i = 0; i < warm_up; ++i) {
         value = session->call(value, deadline)->value;
     }
-    const std::uint64_t before = allocations.load();
+    const std::uint64_t before = testing::heap_allocations();
     REQUIRE(before > 0); // the counter is live: start-up allocated
     bool all_ok = true;
     for (int i = 0; i < measured; ++i) {
@@ -305,7 +201,7 @@ TEST_CASE("10 000 round trips after warm-up allocate nothing", "[integration][ud
         all_ok = all_ok && answer.has_value();
         value = answer ? answer->value : value;
     }
-    const std::uint64_t during = allocations.load() - before;
+    const std::uint64_t during = testing::heap_allocations() - before;
     CHECK(all_ok);
     CHECK(value == warm_up + measured);
     CHECK(during == 0);
