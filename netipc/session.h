@@ -47,6 +47,9 @@ public:
 
     // --- establishing ---------------------------------------------------
 
+    // Connects and handshakes. When the server selected shared memory but
+    // this client cannot attach it, the session is closed and a new one is
+    // made without offering SHM (never a same-session fallback).
     static Result<Session> connect(const typename T::Address& address,
                                    const typename F::ClientConfig& config, Deadline deadline,
                                    const AbortSignal* abort = nullptr) {
@@ -54,7 +57,18 @@ public:
         if (!connection) {
             return std::unexpected(connection.error());
         }
-        return client_over(std::move(*connection), config, deadline, abort);
+        auto session = client_over(std::move(*connection), config, deadline, abort);
+        if (session || session.error().code != Errc::shm_unavailable) {
+            return session;
+        }
+        auto baseline_only = config;
+        baseline_only.supported_profiles &= wire::profile::baseline;
+        baseline_only.preferred_profiles &= wire::profile::baseline;
+        auto retry = T::connect(address, deadline);
+        if (!retry) {
+            return std::unexpected(retry.error());
+        }
+        return client_over(std::move(*retry), baseline_only, deadline, abort);
     }
 
     static Result<Session> accept(typename T::Listener& listener,

@@ -22,7 +22,9 @@
 #include "codecs/increment.h"
 #include "codecs/simple_hash.h"
 #include "codecs/string_reverse.h"
+#include "framing/message_receiver.h"
 #include "framing/nipc.h"
+#include "framing/send_message.h"
 #include "netipc/session.h"
 #include "tests/support/alloc_counter.h"
 #include "tests/support/handlers.h"
@@ -177,12 +179,81 @@ TEST_CASE("a server that cannot prepare SHM continues on the baseline", "[integr
     CHECK_FALSE(server.served_over_shm());
 }
 
-TEST_CASE("a client that cannot attach SHM fails with shm_unavailable", "[integration][shm]") {
+TEST_CASE("a client that cannot attach SHM reconnects without it", "[integration][shm]") {
     TempRunDir dir;
-    // A server that claims SHM without preparing a region: a raw baseline
-    // listener answering the HELLO by hand.
+    // A server that claims SHM without preparing a region (a raw baseline
+    // listener answering the HELLO by hand), then, on the client's second
+    // connection, checks the client no longer offers SHM and serves one
+    // INCREMENT over the baseline. Catch2 is not thread-safe: the thread
+    // records, the test checks.
     auto listener = transports::UdsSeqpacket::listen(dir.address("liar")).value();
-    bool liar_done = false;
+    bool first_hung_up = false;
+    std::uint32_t second_offer = 0;
+    bool second_served = false;
+    std::thread liar([&] {
+        const auto answer_hello = [&](transports::UdsSeqpacket::Connection& connection,
+                                      std::uint32_t* offered) {
+            std::array<std::byte, framing::hello_packet_size> hello{};
+            auto got = connection.receive_packet(hello, soon(), nullptr);
+            if (!got) {
+                return false;
+            }
+            if (offered != nullptr) {
+                *offered = wire::decode_hello(wire::Bytes(hello).subspan(32))->supported_profiles;
+            }
+            auto decision = framing::answer_hello_packet(hello, server_config(),
+                                                         connection.max_packet_size(), 1);
+            const auto answer = framing::encode_hello_ack_packet(*decision);
+            const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};
+            return connection.send_packet(pieces, soon()).has_value();
+        };
+        auto first = listener.accept(soon(), nullptr);
+        if (!first || !answer_hello(*first, nullptr)) {
+            return;
+        }
+        std::array<std::byte, 64> drain{};
+        first_hung_up = !first->receive_packet(drain, soon(), nullptr).has_value();
+
+        auto second = listener.accept(soon(), nullptr);
+        if (!second || !answer_hello(*second, &second_offer)) {
+            return;
+        }
+        framing::MessageReceiver receiver({65536, 1000}, second->max_packet_size());
+        auto request = receiver.receive(*second, soon());
+        if (!request) {
+            return;
+        }
+        std::array<std::byte, 8> payload{};
+        (void)codecs::Increment::encode_response(
+            codecs::Increment::decode_request(request->payload)->value + 1, payload);
+        second_served =
+            framing::send_message(*second,
+                                  wire::make_response_header(wire::MethodCode::increment,
+                                                             request->header.message_id, 8),
+                                  payload, second->max_packet_size(), soon())
+                .has_value();
+    });
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("liar"), client_config(), soon());
+    std::optional<std::uint64_t> answer;
+    if (session) {
+        auto call = session->call(41, soon());
+        answer = call ? std::optional(call->value) : std::nullopt;
+    }
+    liar.join();
+    REQUIRE(session.has_value());
+    CHECK(first_hung_up); // the unusable session was closed
+    CHECK(second_offer == wire::profile::baseline);
+    CHECK(session->parameters().selected_profile == wire::profile::baseline);
+    CHECK_FALSE(session->connection().shm_active());
+    CHECK(answer == 42);
+    CHECK(second_served);
+}
+
+TEST_CASE("client_over reports shm_unavailable and leaves reconnecting to the caller",
+          "[integration][shm]") {
+    TempRunDir dir;
+    auto listener = transports::UdsSeqpacket::listen(dir.address("liar2")).value();
     std::thread liar([&] {
         auto connection = listener.accept(soon(), nullptr);
         if (!connection) {
@@ -194,23 +265,20 @@ TEST_CASE("a client that cannot attach SHM fails with shm_unavailable", "[integr
         }
         auto decision =
             framing::answer_hello_packet(hello, server_config(), connection->max_packet_size(), 1);
-        if (!decision) {
-            return;
-        }
         const auto answer = framing::encode_hello_ack_packet(*decision);
         const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};
         if (connection->send_packet(pieces, soon())) {
             std::array<std::byte, 64> drain{};
-            // Returns once the client hangs up (or the deadline passes).
-            liar_done = !connection->receive_packet(drain, soon(), nullptr).has_value();
+            (void)connection->receive_packet(drain, soon(), nullptr).has_value();
         }
     });
+    auto connection = Hybrid::connect(dir.address("liar2"), soon());
+    REQUIRE(connection.has_value());
     auto session =
-        ShmSession<codecs::Increment>::connect(dir.address("liar"), client_config(), soon());
+        ShmSession<codecs::Increment>::client_over(std::move(*connection), client_config(), soon());
     liar.join();
     REQUIRE_FALSE(session.has_value());
     CHECK(session.error().code == Errc::shm_unavailable);
-    CHECK(liar_done); // the client closed the session it could not use
 }
 
 TEST_CASE("a client sees disconnected when the server ends an SHM session", "[integration][shm]") {
