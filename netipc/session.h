@@ -295,7 +295,7 @@ private:
     // (a handler may fail with any code and is still INTERNAL_ERROR).
     struct Failure {
         Error error;
-        wire::TransportStatus status;
+        wire::TransportStatus status = wire::TransportStatus::internal_error;
     };
     using Answer = std::expected<std::size_t, Failure>;
 

@@ -224,8 +224,10 @@ TEST_CASE("a client that cannot attach SHM reconnects without it", "[integration
             return;
         }
         std::array<std::byte, 8> payload{};
-        (void)codecs::Increment::encode_response(
-            codecs::Increment::decode_request(request->payload)->value + 1, payload);
+        if (!codecs::Increment::encode_response(
+                codecs::Increment::decode_request(request->payload)->value + 1, payload)) {
+            return;
+        }
         second_served =
             framing::send_message(*second,
                                   wire::make_response_header(wire::MethodCode::increment,

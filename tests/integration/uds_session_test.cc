@@ -90,8 +90,8 @@ TEST_CASE("INCREMENT over UDS: single and batch", "[integration][uds]") {
     CHECK(session->call(41, soon())->value == 42);
 
     std::vector<std::uint64_t> values(598);
-    std::iota(values.begin(), values.end(),
-              0); // NOLINT(modernize-use-ranges): no ranges::iota in libstdc++ 12
+    // NOLINTNEXTLINE(modernize-use-ranges): no ranges::iota in libstdc++ 12
+    std::iota(values.begin(), values.end(), 0);
     std::vector<std::uint64_t> answers;
     REQUIRE(session
                 ->call_batch(
