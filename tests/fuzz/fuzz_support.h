@@ -26,7 +26,8 @@ inline wire::Bytes input_bytes(const std::uint8_t* data, std::size_t size) noexc
 }
 
 [[noreturn]] inline void invariant_failed(const char* file, int line, const char* condition) {
-    std::fprintf(stderr, "netipc fuzz invariant violated at %s:%d: %s\n", file, line, condition);
+    (void)std::fprintf(stderr, "netipc fuzz invariant violated at %s:%d: %s\n", file, line,
+                       condition);
     std::abort();
 }
 
