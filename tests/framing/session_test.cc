@@ -417,3 +417,53 @@ TEST_CASE("batches of zero and one item never go out as BATCH messages", "[sessi
     CHECK_FALSE(seen[0].is_batch());
     CHECK(seen[0].item_count == 1);
 }
+
+TEST_CASE("a response to a message_id that is not in flight is a protocol violation",
+          "[session][pipeline]") {
+    auto listener = LoopbackTransport::listen({"wrong-id", 4096}).value();
+    bool answered = false;
+    std::thread server([&] {
+        auto session =
+            LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            return;
+        }
+        auto request = session->receive(soon());
+        if (!request) {
+            return;
+        }
+        std::array<std::byte, 8> payload{};
+        answered = codecs::Increment::encode_response(1, payload)
+                   && session
+                          ->send(wire::make_response_header(wire::MethodCode::increment,
+                                                            request->header.message_id + 5, 8),
+                                 payload, soon())
+                          .has_value();
+    });
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"wrong-id", 4096}, client_config(), soon());
+    REQUIRE(session.has_value());
+    auto answer = session->call(1, soon());
+    server.join();
+    CHECK(answered);
+    REQUIRE_FALSE(answer.has_value());
+    CHECK(answer.error().code == Errc::protocol_violation);
+}
+
+TEST_CASE("a request exactly at the negotiated ceiling goes through, one byte more does not",
+          "[session][limits]") {
+    auto reverse = [](const codecs::StringReverseView& request,
+                      codecs::StringReverseBuilder& response) {
+        return response.set(request.text);
+    };
+    ServerThread<codecs::StringReverse, decltype(reverse)> server("at-limit", 4096, server_config(),
+                                                                  1, reverse);
+    auto config = client_config();
+    config.max_request_payload_bytes = 64; // 8-byte header + 55 characters + NUL
+    auto session =
+        LoopbackSession<codecs::StringReverse>::connect({"at-limit", 4096}, config, soon());
+    REQUIRE(session.has_value());
+    CHECK(session->call(std::string(56, 'x'), soon()).error().code == Errc::limit_exceeded);
+    CHECK(session->call(std::string(55, 'x'), soon())->text == std::string(55, 'x'));
+    CHECK_FALSE(server.join().has_value());
+}

@@ -10,10 +10,9 @@
 #include "codecs/increment.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
+#include "sessions/aliases.h"
 #include "tests/support/handlers.h"
 #include "tests/support/temp_run_dir.h"
-#include "transports/posix/shm_hybrid.h"
-#include "transports/posix/uds_seqpacket.h"
 
 using namespace netipc;
 using namespace std::chrono_literals;
@@ -24,7 +23,7 @@ constexpr int clients = 12;
 constexpr int calls_per_client = 200;
 
 template <class T>
-using IncrementSession = Session<T, framing::Nipc, codecs::Increment>;
+using SessionOver = Session<T, framing::Nipc, codecs::Increment>;
 
 // Per client: answers that matched, the session id it got, whether SHM was used.
 struct ClientOutcome {
@@ -39,7 +38,7 @@ template <class T>
 ClientOutcome run_client(const transports::ServiceAddress& address,
                          const framing::ClientHandshakeConfig& config, int index) {
     ClientOutcome outcome;
-    auto session = IncrementSession<T>::connect(address, config, Deadline::after(30s));
+    auto session = SessionOver<T>::connect(address, config, Deadline::after(30s));
     if (!session) {
         return outcome;
     }
@@ -77,7 +76,7 @@ std::vector<ClientOutcome> run_clients_against_one_listener(
         // One worker per session, like a managed server; ids count from 1.
         for (std::uint64_t id = 1; id <= clients; ++id) {
             auto session =
-                IncrementSession<T>::accept(listener, server_config, id, Deadline::after(30s));
+                SessionOver<T>::accept(listener, server_config, id, Deadline::after(30s));
             if (!session) {
                 ++server_failures;
                 continue;
@@ -127,6 +126,12 @@ void check_outcomes(const std::vector<ClientOutcome>& outcomes, bool expect_shm)
 }
 
 } // namespace
+
+// The named compositions are the same types as the spelled-out ones.
+static_assert(std::same_as<netipc::IncrementSession,
+                           Session<transports::UdsSeqpacket, framing::Nipc, codecs::Increment>>);
+static_assert(std::same_as<FastIncrementSession::TransportType,
+                           transports::ShmHybrid<transports::UdsSeqpacket>>);
 
 TEST_CASE("many concurrent UDS sessions on one listener", "[integration][uds][concurrency]") {
     testing::TempRunDir dir;
