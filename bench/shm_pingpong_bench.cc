@@ -57,6 +57,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
@@ -500,58 +501,6 @@ BENCHMARK(netipc_shm_increment_batch_pingpong)->Arg(16)->Arg(max_batch_items)->U
 
 // --- ratio report ----------------------------------------------------------
 
-// Prints as the console reporter does and keeps every items_per_second
-// sample per benchmark for the ratios printed at the end. With
-// --benchmark_repetitions the ratio uses the median: this machine is shared,
-// and a median shrugs off a repetition that a neighbour slowed down.
-class RecordingReporter : public benchmark::ConsoleReporter {
-public:
-    using ConsoleReporter::ConsoleReporter;
-
-    void ReportRuns(const std::vector<Run>& reports) override {
-        for (const Run& run : reports) {
-            if (run.run_type != Run::RT_Iteration || run.error_occurred) {
-                continue;
-            }
-            const auto rate = run.counters.find("items_per_second");
-            if (rate == run.counters.end()) {
-                continue;
-            }
-            std::string key = run.run_name.function_name;
-            if (!run.run_name.args.empty()) {
-                key += "/" + run.run_name.args;
-            }
-            rates_[key].push_back(rate->second.value);
-        }
-        ConsoleReporter::ReportRuns(reports);
-    }
-
-    [[nodiscard]] std::optional<double> rate(const std::string& key) const {
-        const auto found = rates_.find(key);
-        if (found == rates_.end() || found->second.empty()) {
-            return std::nullopt;
-        }
-        std::vector<double> samples = found->second;
-        std::ranges::sort(samples);
-        const std::size_t middle = samples.size() / 2;
-        return samples.size() % 2 == 1 ? samples[middle]
-                                       : (samples[middle - 1] + samples[middle]) / 2;
-    }
-
-private:
-    std::map<std::string, std::vector<double>> rates_;
-};
-
-void print_ratio(const RecordingReporter& reporter, const std::string& label,
-                 const std::string& netipc, const std::string& raw) {
-    const auto ours = reporter.rate(netipc);
-    const auto ceiling = reporter.rate(raw);
-    if (!ours || !ceiling || *ceiling <= 0) {
-        return; // filtered out or failed: nothing to compare
-    }
-    std::printf("ratio %s: %.3f\n", label.c_str(), *ours / *ceiling);
-}
-
 // A round trip slower than this means the VM's slow-wake regime: in the fast
 // one the raw round trips and the small netipc ones take ~4-5 us; in the slow
 // one every cross-thread wake costs tens of microseconds, and runs that flip
@@ -562,7 +511,7 @@ constexpr double slow_regime_round_trip_us = 10.0;
 // regime. The regime can flip in the middle of a run, so the small netipc
 // benchmarks are checked too (the 256-item netipc batch is not: it takes
 // ~9.5 us in the fast regime).
-void warn_if_slow_regime(const RecordingReporter& reporter) {
+void warn_if_slow_regime(const netipc::bench::RecordingReporter& reporter) {
     struct Probe {
         const char* key;
         double items_per_trip;
@@ -594,28 +543,25 @@ void warn_if_slow_regime(const RecordingReporter& reporter) {
 } // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    netipc::bench::RecordingReporter reporter(netipc::bench::console_options());
+    if (!netipc::bench::run_recording(argc, argv, reporter)) {
         return 1;
     }
-    RecordingReporter reporter(::isatty(STDOUT_FILENO) != 0
-                                   ? benchmark::ConsoleReporter::OO_Defaults
-                                   : benchmark::ConsoleReporter::OO_Tabular);
-    benchmark::RunSpecifiedBenchmarks(&reporter);
     warn_if_slow_regime(reporter);
-    print_ratio(reporter, "netipc/raw shm single", "netipc_shm_increment_pingpong",
-                "raw_shm_pingpong");
-    print_ratio(reporter, "raw-sliced/raw shm single", "raw_shm_sliced_pingpong",
-                "raw_shm_pingpong");
-    print_ratio(reporter, "raw-sliced-owner-check/raw shm single",
-                "raw_shm_sliced_owner_check_pingpong", "raw_shm_pingpong");
-    print_ratio(reporter, "netipc/raw-sliced-owner-check shm single",
-                "netipc_shm_increment_pingpong", "raw_shm_sliced_owner_check_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc/raw shm single", "netipc_shm_increment_pingpong",
+                               "raw_shm_pingpong");
+    netipc::bench::print_ratio(reporter, "raw-sliced/raw shm single", "raw_shm_sliced_pingpong",
+                               "raw_shm_pingpong");
+    netipc::bench::print_ratio(reporter, "raw-sliced-owner-check/raw shm single",
+                               "raw_shm_sliced_owner_check_pingpong", "raw_shm_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc/raw-sliced-owner-check shm single",
+                               "netipc_shm_increment_pingpong",
+                               "raw_shm_sliced_owner_check_pingpong");
     for (const std::uint32_t items : {16U, max_batch_items}) {
         const std::string args = std::to_string(items);
-        print_ratio(reporter, "netipc/raw shm batch/" + args,
-                    "netipc_shm_increment_batch_pingpong/" + args,
-                    "raw_shm_batch_pingpong/" + args);
+        netipc::bench::print_ratio(reporter, "netipc/raw shm batch/" + args,
+                                   "netipc_shm_increment_batch_pingpong/" + args,
+                                   "raw_shm_batch_pingpong/" + args);
     }
     benchmark::Shutdown();
     return 0;

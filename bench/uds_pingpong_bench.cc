@@ -34,6 +34,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
@@ -343,80 +344,24 @@ BENCHMARK(netipc_uds_increment_batch_pingpong)->Arg(16)->Arg(max_batch_items)->U
 
 // --- ratio report ----------------------------------------------------------
 
-// Prints as the console reporter does and keeps every items_per_second
-// sample per benchmark for the ratios printed at the end. With
-// --benchmark_repetitions the ratio uses the median: this machine is shared,
-// and a median shrugs off a repetition that a neighbour slowed down.
-class RecordingReporter : public benchmark::ConsoleReporter {
-public:
-    using ConsoleReporter::ConsoleReporter;
-
-    void ReportRuns(const std::vector<Run>& reports) override {
-        for (const Run& run : reports) {
-            if (run.run_type != Run::RT_Iteration || run.error_occurred) {
-                continue;
-            }
-            const auto rate = run.counters.find("items_per_second");
-            if (rate == run.counters.end()) {
-                continue;
-            }
-            std::string key = run.run_name.function_name;
-            if (!run.run_name.args.empty()) {
-                key += "/" + run.run_name.args;
-            }
-            rates_[key].push_back(rate->second.value);
-        }
-        ConsoleReporter::ReportRuns(reports);
-    }
-
-    [[nodiscard]] std::optional<double> rate(const std::string& key) const {
-        const auto found = rates_.find(key);
-        if (found == rates_.end() || found->second.empty()) {
-            return std::nullopt;
-        }
-        std::vector<double> samples = found->second;
-        std::ranges::sort(samples);
-        const std::size_t middle = samples.size() / 2;
-        return samples.size() % 2 == 1 ? samples[middle]
-                                       : (samples[middle - 1] + samples[middle]) / 2;
-    }
-
-private:
-    std::map<std::string, std::vector<double>> rates_;
-};
-
-void print_ratio(const RecordingReporter& reporter, const std::string& label,
-                 const std::string& netipc, const std::string& raw) {
-    const auto ours = reporter.rate(netipc);
-    const auto ceiling = reporter.rate(raw);
-    if (!ours || !ceiling || *ceiling <= 0) {
-        return; // filtered out or failed: nothing to compare
-    }
-    std::printf("ratio %s: %.3f\n", label.c_str(), *ours / *ceiling);
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    netipc::bench::RecordingReporter reporter(netipc::bench::console_options());
+    if (!netipc::bench::run_recording(argc, argv, reporter)) {
         return 1;
     }
-    RecordingReporter reporter(::isatty(STDOUT_FILENO) != 0
-                                   ? benchmark::ConsoleReporter::OO_Defaults
-                                   : benchmark::ConsoleReporter::OO_Tabular);
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    print_ratio(reporter, "netipc/raw single", "netipc_uds_increment_pingpong",
-                "raw_seqpacket_pingpong");
-    print_ratio(reporter, "netipc/raw-poll single", "netipc_uds_increment_pingpong",
-                "raw_seqpacket_poll_pingpong");
-    print_ratio(reporter, "raw-poll/raw single", "raw_seqpacket_poll_pingpong",
-                "raw_seqpacket_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc/raw single", "netipc_uds_increment_pingpong",
+                               "raw_seqpacket_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc/raw-poll single", "netipc_uds_increment_pingpong",
+                               "raw_seqpacket_poll_pingpong");
+    netipc::bench::print_ratio(reporter, "raw-poll/raw single", "raw_seqpacket_poll_pingpong",
+                               "raw_seqpacket_pingpong");
     for (const std::uint32_t items : {16U, max_batch_items}) {
         const std::string args = std::to_string(items);
-        print_ratio(reporter, "netipc/raw batch/" + args,
-                    "netipc_uds_increment_batch_pingpong/" + args,
-                    "raw_seqpacket_batch_pingpong/" + args);
+        netipc::bench::print_ratio(reporter, "netipc/raw batch/" + args,
+                                   "netipc_uds_increment_batch_pingpong/" + args,
+                                   "raw_seqpacket_batch_pingpong/" + args);
     }
     benchmark::Shutdown();
     return 0;
