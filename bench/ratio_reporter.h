@@ -59,7 +59,7 @@ private:
 };
 
 inline void print_ratio(const RecordingReporter& reporter, const std::string& label,
-                 const std::string& netipc, const std::string& raw) {
+                        const std::string& netipc, const std::string& raw) {
     const auto ours = reporter.rate(netipc);
     const auto ceiling = reporter.rate(raw);
     if (!ours || !ceiling || *ceiling <= 0) {

@@ -57,6 +57,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/increment_session_harness.h"
 #include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
@@ -69,13 +70,11 @@ namespace {
 
 using namespace netipc;
 using namespace std::chrono_literals;
-using transports::ServiceAddress;
 
 using Hybrid = transports::ShmHybrid<transports::UdsSeqpacket>;
 using IncrementSession = Session<Hybrid, framing::Nipc, codecs::Increment>;
 
-constexpr std::uint64_t token = 0x5EC2E7B0A7C5ULL;
-constexpr std::uint32_t max_batch_items = 256;
+using bench::max_batch_items;
 
 // The netipc single message: 32-byte envelope + the 8-byte INCREMENT value.
 constexpr std::size_t single_message_size =
@@ -329,173 +328,13 @@ BENCHMARK(raw_shm_batch_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
 
 // --- netipc ------------------------------------------------------------------
 
-class TempRunDir {
-public:
-    TempRunDir() {
-        std::string pattern = "/tmp/netipc-bench-XXXXXX";
-        if (::mkdtemp(pattern.data()) != nullptr) {
-            path_ = pattern;
-        }
-    }
-    TempRunDir(const TempRunDir&) = delete;
-    TempRunDir& operator=(const TempRunDir&) = delete;
-    ~TempRunDir() {
-        if (!path_.empty()) {
-            std::error_code ignored;
-            std::filesystem::remove_all(path_, ignored);
-        }
-    }
-    [[nodiscard]] bool ok() const noexcept { return !path_.empty(); }
-    [[nodiscard]] ServiceAddress address() const { return {path_, "increment"}; }
-
-private:
-    std::string path_;
-};
-
-framing::ClientHandshakeConfig client_config() {
-    framing::ClientHandshakeConfig config;
-    config.auth_token = token;
-    // Offer whatever the transport carries, so the server can pick SHM.
-    config.supported_profiles = ~0U;
-    config.preferred_profiles = ~0U;
-    // Room for the largest batch (directory + items) in both directions.
-    config.max_request_payload_bytes = 65536;
-    config.max_request_batch_items = max_batch_items;
-    config.max_response_batch_items = max_batch_items;
-    return config;
-}
-
-framing::ServerHandshakeConfig server_config() {
-    framing::ServerHandshakeConfig config;
-    config.auth_token = token;
-    config.supported_profiles = ~0U;
-    config.preferred_profiles = ~0U;
-    return config;
-}
-
-Result<void> increment(const codecs::IncrementView& request, codecs::IncrementBuilder& response) {
-    response.set(request.value + 1);
-    return {};
-}
-
-// One INCREMENT session served by a thread until the client closes it.
-class IncrementServer {
-public:
-    explicit IncrementServer(const ServiceAddress& address) {
-        auto listener = Hybrid::listen(address);
-        if (!listener) {
-            error_ = listener.error().code;
-            return;
-        }
-        listener_.emplace(std::move(*listener));
-        thread_ = std::thread([this] {
-            auto session =
-                IncrementSession::accept(*listener_, server_config(), 1, Deadline::after(10s));
-            if (!session) {
-                error_ = session.error().code;
-                return;
-            }
-            served_over_shm_ = session->connection().shm_active();
-            for (;;) {
-                if (auto served = session->serve_one(&increment, Deadline::never()); !served) {
-                    // The client closing its session is how the benchmark ends.
-                    if (served.error().code != Errc::disconnected) {
-                        error_ = served.error().code;
-                    }
-                    return;
-                }
-            }
-        });
-    }
-    IncrementServer(const IncrementServer&) = delete;
-    IncrementServer& operator=(const IncrementServer&) = delete;
-    ~IncrementServer() { join(); }
-
-    // Waits for the server to finish; its error, if any.
-    std::optional<Errc> join() {
-        if (thread_.joinable()) {
-            thread_.join();
-        }
-        return error_;
-    }
-    // Valid after join().
-    [[nodiscard]] bool served_over_shm() const noexcept { return served_over_shm_; }
-
-private:
-    // Optional: a hybrid listener exists only as the result of listen().
-    std::optional<Hybrid::Listener> listener_;
-    std::thread thread_;
-    std::optional<Errc> error_;
-    bool served_over_shm_ = false;
-};
-
-// Sets up a server and a connected client, checks that the data plane is
-// the SHM region (a silent fallback to the socket would measure the wrong
-// thing), runs `body(state, session)`, then closes the client so
-// serve_one() returns disconnected and the server thread ends.
-template <class Body>
-void with_session(benchmark::State& state, Body body) {
-    TempRunDir dir;
-    if (!dir.ok()) {
-        state.SkipWithError("mkdtemp() failed");
-        return;
-    }
-    IncrementServer server(dir.address());
-    auto session = IncrementSession::connect(dir.address(), client_config(), Deadline::after(10s));
-    if (!session) {
-        state.SkipWithError("connect failed");
-        return;
-    }
-    if (!session->connection().shm_active()) {
-        session->close();
-        state.SkipWithError("the session did not select SHM");
-        return;
-    }
-    body(state, *session);
-    session->close();
-    if (server.join().has_value()) {
-        state.SkipWithError("server failed");
-    } else if (!server.served_over_shm()) {
-        state.SkipWithError("the server did not serve over SHM");
-    }
-}
-
 void netipc_shm_increment_pingpong(benchmark::State& state) {
-    with_session(state, [](benchmark::State& run, IncrementSession& session) {
-        std::uint64_t value = 0;
-        for (auto _ : run) {
-            auto answer = session.call(value, Deadline::never());
-            if (!answer || answer->value != value + 1) {
-                run.SkipWithError("call failed");
-                break;
-            }
-            value = answer->value;
-        }
-        run.SetItemsProcessed(run.iterations());
-    });
+    bench::increment_pingpong<IncrementSession>(state, true);
 }
 BENCHMARK(netipc_shm_increment_pingpong)->UseRealTime();
 
 void netipc_shm_increment_batch_pingpong(benchmark::State& state) {
-    with_session(state, [](benchmark::State& run, IncrementSession& session) {
-        std::vector<std::uint64_t> values(static_cast<std::size_t>(run.range(0)));
-        std::iota(values.begin(), values.end(), // NOLINT(modernize-use-ranges): no ranges::iota
-                  std::uint64_t{0});
-        for (auto _ : run) {
-            bool right = true;
-            auto done = session.call_batch(
-                std::span<const std::uint64_t>(values),
-                [&](std::uint32_t index, const codecs::IncrementView& view) {
-                    right = right && view.value == values[index] + 1;
-                },
-                Deadline::never());
-            if (!done || !right) {
-                run.SkipWithError("call_batch failed");
-                break;
-            }
-        }
-        run.SetItemsProcessed(run.iterations() * run.range(0));
-    });
+    bench::increment_batch_pingpong<IncrementSession>(state, true);
 }
 BENCHMARK(netipc_shm_increment_batch_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
 

@@ -1,0 +1,216 @@
+// The netipc side of the ping-pong benchmarks, shared by every transport:
+// a private run directory, an INCREMENT server thread serving one session
+// until the client closes it, and the single-call and batch-call loops.
+//
+// Templated on the Session type, so the UDS and SHM benchmarks measure the
+// same client and server code and differ only in the transport.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <numeric>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "codecs/increment.h"
+#include "framing/nipc.h"
+#include "netipc/session.h"
+
+namespace netipc::bench {
+
+using namespace std::chrono_literals;
+
+inline constexpr std::uint64_t bench_token = 0x5EC2E7B0A7C4ULL;
+// The largest batch the benchmarks send; the handshake must allow it.
+inline constexpr std::uint32_t max_batch_items = 256;
+
+class TempRunDir {
+public:
+    TempRunDir() {
+        std::string pattern = "/tmp/netipc-bench-XXXXXX";
+        if (::mkdtemp(pattern.data()) != nullptr) {
+            path_ = pattern;
+        }
+    }
+    TempRunDir(const TempRunDir&) = delete;
+    TempRunDir& operator=(const TempRunDir&) = delete;
+    ~TempRunDir() {
+        if (!path_.empty()) {
+            std::error_code ignored;
+            std::filesystem::remove_all(path_, ignored);
+        }
+    }
+    [[nodiscard]] bool ok() const noexcept { return !path_.empty(); }
+    [[nodiscard]] std::string path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+// Both sides offer every profile; the Session narrows that to what its
+// transport carries, so an SHM-capable transport ends up on SHM.
+inline framing::ClientHandshakeConfig bench_client_config() {
+    framing::ClientHandshakeConfig config;
+    config.auth_token = bench_token;
+    config.supported_profiles = ~0U;
+    config.preferred_profiles = ~0U;
+    // Room for the largest batch (directory + items) in both directions.
+    config.max_request_payload_bytes = 65536;
+    config.max_request_batch_items = max_batch_items;
+    config.max_response_batch_items = max_batch_items;
+    return config;
+}
+
+inline framing::ServerHandshakeConfig bench_server_config() {
+    framing::ServerHandshakeConfig config;
+    config.auth_token = bench_token;
+    config.supported_profiles = ~0U;
+    config.preferred_profiles = ~0U;
+    return config;
+}
+
+inline Result<void> increment(const codecs::IncrementView& request,
+                              codecs::IncrementBuilder& response) {
+    response.set(request.value + 1);
+    return {};
+}
+
+// One INCREMENT session served by a thread until the client closes it.
+template <class SessionType>
+class IncrementServer {
+public:
+    using Transport = typename SessionType::TransportType;
+
+    explicit IncrementServer(const typename Transport::Address& address) {
+        auto listener = Transport::listen(address);
+        if (!listener) {
+            error_ = listener.error().code;
+            return;
+        }
+        // Optional: some listeners exist only as the result of listen().
+        listener_.emplace(std::move(*listener));
+        thread_ = std::thread([this] {
+            auto session =
+                SessionType::accept(*listener_, bench_server_config(), 1, Deadline::after(10s));
+            if (!session) {
+                error_ = session.error().code;
+                return;
+            }
+            if constexpr (requires { session->connection().shm_active(); }) {
+                served_over_shm_ = session->connection().shm_active();
+            }
+            for (;;) {
+                if (auto served = session->serve_one(&increment, Deadline::never()); !served) {
+                    // The client closing its session is how the benchmark ends.
+                    if (served.error().code != Errc::disconnected) {
+                        error_ = served.error().code;
+                    }
+                    return;
+                }
+            }
+        });
+    }
+    IncrementServer(const IncrementServer&) = delete;
+    IncrementServer& operator=(const IncrementServer&) = delete;
+    ~IncrementServer() { join(); }
+
+    // Waits for the server to finish; its error, if any.
+    std::optional<Errc> join() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+        return error_;
+    }
+    // Valid after join().
+    [[nodiscard]] bool served_over_shm() const noexcept { return served_over_shm_; }
+
+private:
+    std::optional<typename Transport::Listener> listener_;
+    std::thread thread_;
+    std::optional<Errc> error_;
+    bool served_over_shm_ = false;
+};
+
+// Sets up a server and a connected client, runs `body(state, session)`, then
+// closes the client so serve_one() returns disconnected and the server
+// thread ends. With `require_shm` the session must really use the SHM data
+// plane: a silent fallback to the socket would measure the wrong thing.
+template <class SessionType, class Body>
+void with_session(benchmark::State& state, bool require_shm, Body body) {
+    TempRunDir dir;
+    if (!dir.ok()) {
+        state.SkipWithError("mkdtemp() failed");
+        return;
+    }
+    const typename SessionType::TransportType::Address address{dir.path(), "increment"};
+    IncrementServer<SessionType> server(address);
+    auto session = SessionType::connect(address, bench_client_config(), Deadline::after(10s));
+    if (!session) {
+        state.SkipWithError("connect failed");
+        return;
+    }
+    bool shm = false;
+    if constexpr (requires { session->connection().shm_active(); }) {
+        shm = session->connection().shm_active();
+    }
+    if (require_shm && !shm) {
+        session->close();
+        state.SkipWithError("the session did not select SHM");
+        return;
+    }
+    body(state, *session);
+    session->close();
+    if (server.join().has_value()) {
+        state.SkipWithError("server failed");
+    } else if (require_shm && !server.served_over_shm()) {
+        state.SkipWithError("the server did not serve over SHM");
+    }
+}
+
+// One INCREMENT call per iteration.
+template <class SessionType>
+void increment_pingpong(benchmark::State& state, bool require_shm) {
+    with_session<SessionType>(state, require_shm, [](benchmark::State& run, SessionType& session) {
+        std::uint64_t value = 0;
+        for (auto _ : run) {
+            auto answer = session.call(value, Deadline::never());
+            if (!answer || answer->value != value + 1) {
+                run.SkipWithError("call failed");
+                break;
+            }
+            value = answer->value;
+        }
+        run.SetItemsProcessed(run.iterations());
+    });
+}
+
+// One batch of state.range(0) INCREMENT items per iteration.
+template <class SessionType>
+void increment_batch_pingpong(benchmark::State& state, bool require_shm) {
+    with_session<SessionType>(state, require_shm, [](benchmark::State& run, SessionType& session) {
+        std::vector<std::uint64_t> values(static_cast<std::size_t>(run.range(0)));
+        // NOLINTNEXTLINE(modernize-use-ranges): no ranges::iota in libstdc++ 12
+        std::iota(values.begin(), values.end(), std::uint64_t{0});
+        for (auto _ : run) {
+            bool right = true;
+            auto done = session.call_batch(
+                std::span<const std::uint64_t>(values),
+                [&](std::uint32_t index, const codecs::IncrementView& view) {
+                    right = right && view.value == values[index] + 1;
+                },
+                Deadline::never());
+            if (!done || !right) {
+                run.SkipWithError("call_batch failed");
+                break;
+            }
+        }
+        run.SetItemsProcessed(run.iterations() * run.range(0));
+    });
+}
+
+} // namespace netipc::bench
