@@ -22,7 +22,7 @@
 #include "codecs/string_reverse.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
-#include "tests/support/alloc_counter.h"
+#include "tests/support/allocation_probe.h"
 #include "tests/support/handlers.h"
 #include "tests/support/server_thread.h"
 #include "tests/support/temp_run_dir.h"
@@ -187,23 +187,11 @@ TEST_CASE("10 000 round trips after warm-up allocate nothing", "[integration][ud
     auto session =
         UdsSession<codecs::Increment>::connect(dir.address("alloc"), client_config(), soon());
     REQUIRE(session.has_value());
-    const Deadline deadline = Deadline::after(60s);
-
-    std::uint64_t value = 0;
-    for (int i = 0; i < warm_up; ++i) {
-        value = session->call(value, deadline)->value;
-    }
-    const std::uint64_t before = testing::heap_allocations();
-    REQUIRE(before > 0); // the counter is live: start-up allocated
-    bool all_ok = true;
-    for (int i = 0; i < measured; ++i) {
-        auto answer = session->call(value, deadline);
-        all_ok = all_ok && answer.has_value();
-        value = answer ? answer->value : value;
-    }
-    const std::uint64_t during = testing::heap_allocations() - before;
-    CHECK(all_ok);
-    CHECK(value == warm_up + measured);
-    CHECK(during == 0);
+    const auto probe =
+        testing::probe_allocations(*session, warm_up, measured, Deadline::after(60s));
+    REQUIRE(probe.allocations_before > 0); // the counter is live: start-up allocated
+    CHECK(probe.all_calls_ok);
+    CHECK(probe.final_value == warm_up + measured);
+    CHECK(probe.allocations_during == 0);
     CHECK_FALSE(server.join().has_value());
 }
