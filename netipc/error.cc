@@ -52,6 +52,8 @@ const char* to_string(Errc code) noexcept {
             return "address in use";
         case Errc::disconnected:
             return "disconnected";
+        case Errc::not_ready:
+            return "not ready";
         case Errc::timeout:
             return "timeout";
         case Errc::aborted:

@@ -42,6 +42,7 @@ enum class Errc : int {
     not_found,      // no endpoint at the given name
     address_in_use, // a live peer already owns the endpoint
     disconnected,   // the peer closed the session
+    not_ready,      // a Level 2 client is not connected: call refresh() first
     timeout,
     aborted,
     invalid_argument, // the caller passed something the API rejects

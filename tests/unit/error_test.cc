@@ -25,8 +25,8 @@ const std::vector<Errc> all_errc{
     Errc::out_of_bounds, Errc::missing_nul,        Errc::overlapping_fields, Errc::bad_item_count,
     Errc::bad_chunk,     Errc::protocol_violation, Errc::limit_exceeded,     Errc::overflow,
     Errc::auth_failed,   Errc::unsupported,        Errc::incompatible,       Errc::shm_unavailable,
-    Errc::not_found,     Errc::address_in_use,     Errc::disconnected,       Errc::timeout,
-    Errc::aborted,       Errc::invalid_argument,   Errc::os_error,           Errc::internal,
+    Errc::not_found,     Errc::address_in_use,     Errc::disconnected,       Errc::not_ready,
+    Errc::timeout,       Errc::aborted,       Errc::invalid_argument,   Errc::os_error,           Errc::internal,
 };
 
 } // namespace

@@ -1,0 +1,409 @@
+// netipc::services::Client<Service>: the Level 2 client a plugin keeps for
+// one service kind for its whole life.
+//
+//   auto client = Client<IncrementService>::create({run_dir, "increment"});
+//   client->refresh();                       // connect (or reconnect) now
+//   if (client->ready()) {
+//       auto answer = client->call(41);      // answer->value == 42
+//   }
+//
+// Lifecycle. create() never connects: the provider may not exist yet.
+// refresh() is the only place a disconnected client connects; call it from
+// the plugin's own loop at any cadence. There are no hidden threads or
+// timers. ready() is a cached predicate (no syscalls). status() reports the
+// state and counters.
+//
+// Calls. A call on a client that is not ready fails at once with
+// Errc::not_ready, without I/O. Every call is bounded: a timeout of 0 means
+// ClientConfig::call_timeout (default 30 s), and the deadline covers the
+// whole logical response, retries and reconnects included. Response views
+// borrow the client's buffers and stay valid until the next call, close()
+// or destruction.
+//
+// Failures (BRIEF refinements 4 and 5):
+//   - timeout and abort are terminal for the call: the session is dropped
+//     (state BROKEN), nothing is retried;
+//   - any other failure of a ready session drops it, reconnects with a full
+//     handshake and resends once (at-least-once: the provider may see the
+//     request twice);
+//   - a request larger than the session's ceilings reconnects first with
+//     ceilings grown to the next power of two (up to payload_growth_cap);
+//     a LIMIT_EXCEEDED answer doubles the response ceiling hint and
+//     reconnects, up to 8 times, stopping as soon as a reconnect no longer
+//     grows the negotiated ceiling;
+//   - when the provider selects shared memory this client cannot attach,
+//     SHM is removed from every later proposal and the client reconnects
+//     on the baseline (a new session, never a same-session fallback).
+//
+// Thread safety: one thread makes calls, refresh() and close(); abort() and
+// clear_abort() may come from any thread while a call blocks.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "framing/nipc.h"
+#include "netipc/abort_signal.h"
+#include "netipc/session.h"
+#include "services/client_config.h"
+#include "services/client_status.h"
+#include "services/defaults.h"
+#include "services/service.h"
+
+namespace netipc::services {
+
+template <Service S, Transport T = typename S::DefaultTransport>
+class Client {
+public:
+    using ServiceType = S;
+    using CodecType = typename S::Codec;
+    using Request = typename CodecType::Request;
+    using ResponseView = typename CodecType::ResponseView;
+    using Address = typename T::Address;
+    using SessionType = Session<T, framing::Nipc, CodecType>;
+    using Milliseconds = std::chrono::milliseconds;
+
+    // Makes a disconnected client (no connection attempt). Fails only when
+    // the abort signal cannot be created (descriptor exhaustion).
+    static Result<Client> create(Address address, ClientConfig config = {}) {
+        auto abort = AbortSignal::create();
+        if (!abort) {
+            return std::unexpected(abort.error());
+        }
+        return Client(std::move(address), config, std::move(*abort));
+    }
+
+    Client(Client&&) noexcept = default;
+    Client& operator=(Client&&) noexcept = default;
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    ~Client() = default;
+
+    // Connects when the client has no session; does nothing when ready.
+    // Returns whether the state changed, so the caller can log transitions.
+    bool refresh() {
+        if (state_ == ClientState::ready) {
+            return false;
+        }
+        const ClientState before = state_;
+        (void)connect(Deadline::after(connect_timeout_));
+        return state_ != before;
+    }
+
+    [[nodiscard]] bool ready() const noexcept { return state_ == ClientState::ready; }
+    [[nodiscard]] ClientState state() const noexcept { return state_; }
+
+    [[nodiscard]] ClientStatus status() const {
+        ClientStatus status;
+        status.state = state_;
+        status.counters = counters_;
+        if (session_) {
+            status.session = session_->parameters();
+        }
+        status.shm_disabled = shm_disabled_;
+        status.last_error = last_error_;
+        return status;
+    }
+
+    // One typed request, one typed response.
+    Result<ResponseView> call(const Request& request, Milliseconds timeout = Milliseconds{0}) {
+        const Need need{CodecType::request_size(request), 1};
+        return run(need, timeout, [&](SessionType& session, Deadline deadline) {
+            return session.call(request, deadline, &abort_);
+        });
+    }
+
+    // Many requests in one Level 1 batch message; the answers come back in
+    // request order. The span and its views stay valid until the next call.
+    Result<std::span<const ResponseView>> call_batch(std::span<const Request> requests,
+                                                     Milliseconds timeout = Milliseconds{0})
+        requires CodecType::batchable
+    {
+        batch_answers_.clear();
+        batch_answers_.reserve(requests.size());
+        auto done = run(need_for(requests), timeout, [&](SessionType& session, Deadline deadline) {
+            // A retried attempt starts over: only a whole answer is kept.
+            batch_answers_.clear();
+            return session.call_batch(
+                requests,
+                [this](std::uint32_t, const ResponseView& view) { batch_answers_.push_back(view); },
+                deadline, &abort_);
+        });
+        if (!done) {
+            return std::unexpected(done.error());
+        }
+        return std::span<const ResponseView>(batch_answers_);
+    }
+
+    // Makes the blocked call (or the next one) return Errc::aborted. Safe
+    // from any thread and from a signal handler; stays raised until
+    // clear_abort() or close().
+    void abort() noexcept { abort_.raise(); }
+    void clear_abort() noexcept { abort_.clear(); }
+    [[nodiscard]] bool abort_raised() const noexcept { return abort_.raised(); }
+
+    // Drops the session (if any) and lowers the abort signal. The client
+    // can be refreshed again afterwards.
+    void close() {
+        session_.reset();
+        state_ = ClientState::disconnected;
+        abort_.clear();
+    }
+
+    [[nodiscard]] const Address& address() const noexcept { return address_; }
+
+private:
+    // What a call needs from the session's request limits.
+    struct Need {
+        std::size_t payload_bytes = 0;
+        std::uint32_t items = 1;
+    };
+
+    Client(Address address, const ClientConfig& config, AbortSignal abort)
+        : address_(std::move(address)),
+          config_(config),
+          abort_(std::move(abort)),
+          call_timeout_(or_default(config.call_timeout, defaults::call_timeout)),
+          connect_timeout_(or_default(config.connect_timeout, defaults::connect_timeout)),
+          growth_cap_(or_default(config.payload_growth_cap, defaults::payload_growth_cap)),
+          request_proposal_(
+              or_default(config.request_payload_bytes, defaults::request_payload_bytes)),
+          response_proposal_(
+              or_default(config.response_payload_bytes, defaults::response_payload_bytes)),
+          batch_proposal_(or_default(config.batch_items, defaults::batch_items)) {}
+
+    template <class V>
+    static constexpr V or_default(V value, V fallback) noexcept {
+        return value == V{} ? fallback : value;
+    }
+
+    // A batch of one travels as a single message; more carry a directory of
+    // one entry per item and 8-aligned items (wire/packed_directory.h).
+    static Need need_for(std::span<const Request> requests) {
+        if (requests.size() <= 1) {
+            return {requests.empty() ? 0 : CodecType::request_size(requests.front()), 1};
+        }
+        std::size_t bytes = requests.size() * wire::directory_entry_size;
+        for (const auto& request : requests) {
+            bytes += wire::align8(CodecType::request_size(request));
+        }
+        return {bytes, static_cast<std::uint32_t>(requests.size())};
+    }
+
+    [[nodiscard]] bool fits(const Need& need) const noexcept {
+        const auto& limits = session_->parameters().requests;
+        return need.payload_bytes <= limits.max_payload_bytes
+               && need.items <= limits.max_batch_items;
+    }
+
+    // Runs one logical call with the retry and resize rules above.
+    template <class Attempt>
+    auto run(const Need& need, Milliseconds timeout, Attempt&& attempt)
+        -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
+        ++counters_.calls;
+        auto result = run_attempts(need, timeout, attempt);
+        if (!result) {
+            ++counters_.call_failures;
+            last_error_ = result.error();
+        }
+        return result;
+    }
+
+    template <class Attempt>
+    auto run_attempts(const Need& need, Milliseconds timeout, Attempt& attempt)
+        -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
+        if (state_ != ClientState::ready) {
+            return fail(Errc::not_ready, "client is not ready: call refresh() first");
+        }
+        if (abort_.raised()) {
+            // Nothing was sent, so the session stays usable.
+            return fail(Errc::aborted, "abort signal raised");
+        }
+        const Deadline deadline =
+            Deadline::after(timeout == Milliseconds{0} ? call_timeout_ : timeout);
+        if (!fits(need)) {
+            if (auto grown = grow_requests(need, deadline); !grown) {
+                return std::unexpected(grown.error());
+            }
+        }
+        bool retried = false;
+        int resizes = 0;
+        for (;;) {
+            auto result = attempt(*session_, deadline);
+            if (result || result.error().code == Errc::invalid_argument) {
+                return result; // invalid_argument is refused before any I/O
+            }
+            const Error error = result.error();
+            drop_session(ClientState::broken);
+            if (error.code == Errc::timeout || error.code == Errc::aborted) {
+                return result;
+            }
+            if (error.code == Errc::limit_exceeded) {
+                if (resizes == defaults::max_resize_reconnects) {
+                    return result;
+                }
+                ++resizes;
+                auto grew = grow_responses(deadline);
+                if (!grew) {
+                    return std::unexpected(grew.error());
+                }
+                if (!*grew) {
+                    return result; // the provider's ceiling is what it is
+                }
+                continue;
+            }
+            if (retried) {
+                return result;
+            }
+            retried = true;
+            ++counters_.retries;
+            if (auto again = connect(deadline); !again) {
+                return std::unexpected(again.error());
+            }
+        }
+    }
+
+    // Reconnects proposing request ceilings that fit `need`. If the
+    // provider refuses them, the old proposal is kept for later refreshes.
+    Result<void> grow_requests(const Need& need, Deadline deadline) {
+        if (need.payload_bytes > growth_cap_) {
+            return fail(Errc::limit_exceeded, "request larger than the client's payload_growth_cap");
+        }
+        const auto saved = std::pair{request_proposal_, batch_proposal_};
+        const auto wanted = std::bit_ceil(static_cast<std::uint32_t>(need.payload_bytes));
+        request_proposal_ = std::max(request_proposal_, std::min(wanted, growth_cap_));
+        batch_proposal_ = std::max(batch_proposal_, std::bit_ceil(need.items));
+        ++counters_.resizes;
+        drop_session(ClientState::disconnected);
+        auto connected = connect(deadline);
+        if (!connected) {
+            std::tie(request_proposal_, batch_proposal_) = saved;
+            if (connected.error().code == Errc::limit_exceeded) {
+                // Refused for size alone: the next refresh() reconnects with
+                // the old proposal.
+                state_ = ClientState::disconnected;
+                return fail(Errc::limit_exceeded, "the provider refuses requests this large");
+            }
+            return connected;
+        }
+        if (!fits(need)) {
+            return fail(Errc::limit_exceeded, "the provider did not grant the request ceilings");
+        }
+        return {};
+    }
+
+    // After a LIMIT_EXCEEDED answer: doubles the response hint and
+    // reconnects. Returns whether the negotiated response ceiling grew.
+    Result<bool> grow_responses(Deadline deadline) {
+        const std::uint32_t before = last_response_ceiling_;
+        if (response_proposal_ < growth_cap_) {
+            response_proposal_ = std::min(response_proposal_ * 2, growth_cap_);
+        }
+        ++counters_.resizes;
+        if (auto connected = connect(deadline); !connected) {
+            return std::unexpected(connected.error());
+        }
+        return last_response_ceiling_ > before;
+    }
+
+    framing::ClientHandshakeConfig handshake_config() const noexcept {
+        framing::ClientHandshakeConfig handshake;
+        handshake.auth_token = config_.auth_token;
+        std::uint32_t offered = or_default(config_.profiles, T::profile_bits) & T::profile_bits;
+        if (shm_disabled_) {
+            offered &= wire::profile::baseline;
+        }
+        handshake.supported_profiles = offered;
+        handshake.preferred_profiles = or_default(config_.preferred_profiles, offered) & offered;
+        handshake.max_request_payload_bytes = request_proposal_;
+        handshake.max_request_batch_items = batch_proposal_;
+        handshake.max_response_payload_bytes = response_proposal_;
+        handshake.max_response_batch_items = batch_proposal_;
+        handshake.packet_size = config_.packet_size;
+        return handshake;
+    }
+
+    // One connect + handshake, plus one more without SHM when the provider
+    // chose shared memory this process cannot attach.
+    Result<void> connect(Deadline deadline) {
+        const bool was_connected_before = counters_.connects > 0;
+        state_ = ClientState::connecting;
+        for (;;) {
+            auto connection = T::connect(address_, deadline);
+            if (!connection) {
+                return connect_failed(connection.error());
+            }
+            auto session =
+                SessionType::client_over(std::move(*connection), handshake_config(), deadline, &abort_);
+            if (session) {
+                session_.emplace(std::move(*session));
+                last_response_ceiling_ = session_->parameters().responses.max_payload_bytes;
+                state_ = ClientState::ready;
+                ++counters_.connects;
+                if (was_connected_before) {
+                    ++counters_.reconnects;
+                }
+                return {};
+            }
+            if (session.error().code == Errc::shm_unavailable && !shm_disabled_) {
+                shm_disabled_ = true;
+                continue;
+            }
+            return connect_failed(session.error());
+        }
+    }
+
+    Result<void> connect_failed(const Error& error) {
+        ++counters_.connect_failures;
+        last_error_ = error;
+        state_ = state_after(error.code);
+        return std::unexpected(error);
+    }
+
+    static ClientState state_after(Errc code) noexcept {
+        switch (code) {
+            case Errc::not_found:
+                return ClientState::not_found;
+            case Errc::auth_failed:
+                return ClientState::auth_failed;
+            case Errc::unsupported:
+            case Errc::incompatible:
+            case Errc::limit_exceeded:
+                return ClientState::incompatible;
+            default:
+                return ClientState::disconnected;
+        }
+    }
+
+    void drop_session(ClientState next) {
+        session_.reset();
+        state_ = next;
+    }
+
+    Address address_;
+    ClientConfig config_;
+    AbortSignal abort_;
+    Milliseconds call_timeout_;
+    Milliseconds connect_timeout_;
+    std::uint32_t growth_cap_;
+    std::uint32_t request_proposal_;
+    std::uint32_t response_proposal_;
+    std::uint32_t batch_proposal_;
+    std::uint32_t last_response_ceiling_ = 0;
+    bool shm_disabled_ = false;
+    ClientState state_ = ClientState::disconnected;
+    ClientCounters counters_;
+    std::optional<Error> last_error_;
+    std::optional<SessionType> session_;
+    std::vector<ResponseView> batch_answers_;
+};
+
+} // namespace netipc::services

@@ -1,0 +1,334 @@
+// netipc::services::ManagedServer<Service>: a provider's whole server side
+// in one object. It listens on the service endpoint, accepts sessions, runs
+// one worker thread per session (up to ServerConfig::max_sessions) and
+// answers every request with a typed handler.
+//
+//   auto server = ManagedServer<IncrementService>::start(
+//       {run_dir, "increment"}, {},
+//       [](const codecs::IncrementView& request) { return request.value + 1; });
+//   ...
+//   (*server)->stop();   // or let it go out of scope
+//
+// Handlers come in two shapes:
+//   - fill the builder:  Result<void>(const RequestView&, ResponseBuilder&)
+//   - return a value:    V(const RequestView&) or Result<V>(...), written by
+//                        Service::respond(builder, value)
+// They run concurrently on session threads, so they must be thread-safe.
+// Views passed to a handler are valid only during that call.
+//
+// Per BRIEF refinement 6: a handler failure is answered INTERNAL_ERROR with
+// an empty payload; after any terminal status the session is closed; batch
+// requests are dispatched item by item and answered in order. A malformed
+// or hostile client only ever ends its own session. Session ids count up
+// from 1.
+//
+// stop() (also run by the destructor) stops accepting, wakes every session
+// (even one blocked sending to a client that never reads), joins every
+// thread, and removes the socket and every SHM region.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+#include "framing/nipc.h"
+#include "netipc/abort_signal.h"
+#include "netipc/session.h"
+#include "services/defaults.h"
+#include "services/server_config.h"
+#include "services/service.h"
+
+namespace netipc::services {
+
+namespace detail {
+template <class R>
+struct IsResult : std::false_type {};
+template <class V>
+struct IsResult<Result<V>> : std::true_type {};
+} // namespace detail
+
+template <Service S, Transport T = typename S::DefaultTransport>
+class ManagedServer {
+public:
+    using CodecType = typename S::Codec;
+    using RequestView = typename CodecType::RequestView;
+    using ResponseBuilder = typename CodecType::ResponseBuilder;
+    using Address = typename T::Address;
+    using SessionType = Session<T, framing::Nipc, CodecType>;
+    using Handler = std::function<Result<void>(const RequestView&, ResponseBuilder&)>;
+
+    // Listens (with stale-endpoint recovery) and starts the acceptor. Fails
+    // with the transport's error, e.g. Errc::address_in_use when a live
+    // server owns the endpoint.
+    template <class H>
+    static Result<std::unique_ptr<ManagedServer>> start(const Address& address,
+                                                        const ServerConfig& config, H handler) {
+        auto abort = AbortSignal::create();
+        if (!abort) {
+            return std::unexpected(abort.error());
+        }
+        auto listener = T::listen(address);
+        if (!listener) {
+            return std::unexpected(listener.error());
+        }
+        std::unique_ptr<ManagedServer> server(new ManagedServer(
+            std::move(*listener), config, adapt(std::move(handler)), std::move(*abort)));
+        server->acceptor_ = std::thread([raw = server.get()] { raw->accept_loop(); });
+        return server;
+    }
+
+    ManagedServer(const ManagedServer&) = delete;
+    ManagedServer& operator=(const ManagedServer&) = delete;
+    ManagedServer(ManagedServer&&) = delete;
+    ManagedServer& operator=(ManagedServer&&) = delete;
+    ~ManagedServer() { stop(); }
+
+    // Idempotent. Returns once every thread has been joined and the
+    // endpoint files are gone.
+    void stop() {
+        const std::lock_guard one_stop_at_a_time(stop_mutex_);
+        {
+            std::lock_guard lock(mutex_);
+            if (stopped_) {
+                return;
+            }
+            stopping_ = true;
+        }
+        stop_signal_.raise();
+        slot_freed_.notify_all();
+        if (acceptor_.joinable()) {
+            acceptor_.join();
+        }
+        std::list<Worker> workers;
+        {
+            std::lock_guard lock(mutex_);
+            for (auto& worker : workers_) {
+                worker.interrupt();
+            }
+            workers.splice(workers.end(), workers_);
+        }
+        for (auto& worker : workers) {
+            worker.thread.join();
+        }
+        listener_.close();
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+    }
+
+    [[nodiscard]] ServerStats stats() const {
+        ServerStats stats;
+        stats.sessions_accepted = counters_.sessions_accepted.load(std::memory_order_relaxed);
+        stats.handshakes_failed = counters_.handshakes_failed.load(std::memory_order_relaxed);
+        stats.requests_served = counters_.requests_served.load(std::memory_order_relaxed);
+        stats.handler_failures = counters_.handler_failures.load(std::memory_order_relaxed);
+        stats.sessions_failed = counters_.sessions_failed.load(std::memory_order_relaxed);
+        stats.accept_failures = counters_.accept_failures.load(std::memory_order_relaxed);
+        std::lock_guard lock(mutex_);
+        stats.sessions_active = active_;
+        return stats;
+    }
+
+private:
+    // One session thread, and the descriptor stop() shuts down to wake it.
+    struct Worker {
+        std::thread thread;
+        std::mutex fd_mutex;
+        int fd = -1; // guarded by fd_mutex; -1 once the session is closed
+        bool finished = false; // guarded by the server's mutex_
+
+        void interrupt() {
+            std::lock_guard lock(fd_mutex);
+            if (fd >= 0) {
+                ::shutdown(fd, SHUT_RDWR);
+            }
+        }
+    };
+
+    struct Counters {
+        std::atomic<std::uint64_t> sessions_accepted{0};
+        std::atomic<std::uint64_t> handshakes_failed{0};
+        std::atomic<std::uint64_t> requests_served{0};
+        std::atomic<std::uint64_t> handler_failures{0};
+        std::atomic<std::uint64_t> sessions_failed{0};
+        std::atomic<std::uint64_t> accept_failures{0};
+    };
+
+    ManagedServer(typename T::Listener listener, const ServerConfig& config, Handler handler,
+                  AbortSignal stop_signal)
+        : listener_(std::move(listener)),
+          handler_(std::move(handler)),
+          stop_signal_(std::move(stop_signal)),
+          handshake_(handshake_config(config)),
+          max_sessions_(config.max_sessions == 0 ? defaults::max_sessions : config.max_sessions),
+          handshake_timeout_(config.handshake_timeout.count() == 0 ? defaults::handshake_timeout
+                                                                   : config.handshake_timeout) {}
+
+    static framing::ServerHandshakeConfig handshake_config(const ServerConfig& config) {
+        framing::ServerHandshakeConfig handshake;
+        handshake.auth_token = config.auth_token;
+        const std::uint32_t offered =
+            (config.profiles == 0 ? T::profile_bits : config.profiles) & T::profile_bits;
+        handshake.supported_profiles = offered;
+        handshake.preferred_profiles =
+            (config.preferred_profiles == 0 ? offered : config.preferred_profiles) & offered;
+        handshake.max_request_payload_bytes = config.request_payload_bytes == 0
+                                                  ? defaults::payload_growth_cap
+                                                  : config.request_payload_bytes;
+        handshake.max_response_payload_bytes = config.response_payload_bytes == 0
+                                                   ? defaults::response_payload_bytes
+                                                   : config.response_payload_bytes;
+        handshake.packet_size = config.packet_size;
+        return handshake;
+    }
+
+    // Turns either handler shape into the builder-filling one.
+    template <class H>
+    static Handler adapt(H handler) {
+        if constexpr (std::is_invocable_r_v<Result<void>, H&, const RequestView&,
+                                            ResponseBuilder&>) {
+            return Handler(std::move(handler));
+        } else {
+            static_assert(std::is_invocable_v<H&, const RequestView&>,
+                          "a handler takes (const RequestView&, ResponseBuilder&) or "
+                          "(const RequestView&)");
+            using Returned = std::invoke_result_t<H&, const RequestView&>;
+            return [handler = std::move(handler)](const RequestView& request,
+                                                  ResponseBuilder& builder) -> Result<void> {
+                if constexpr (detail::IsResult<Returned>::value) {
+                    auto value = handler(request);
+                    if (!value) {
+                        return std::unexpected(value.error());
+                    }
+                    return S::respond(builder, *value);
+                } else {
+                    return S::respond(builder, handler(request));
+                }
+            };
+        }
+    }
+
+    void accept_loop() {
+        for (;;) {
+            {
+                std::unique_lock lock(mutex_);
+                reap_finished_workers();
+                slot_freed_.wait(lock, [this] { return stopping_ || active_ < max_sessions_; });
+                if (stopping_) {
+                    return;
+                }
+            }
+            auto connection = listener_.accept(Deadline::never(), &stop_signal_);
+            if (!connection) {
+                if (connection.error().code == Errc::aborted) {
+                    return;
+                }
+                // E.g. EMFILE: back off briefly rather than spin; stop() wakes us.
+                counters_.accept_failures.fetch_add(1, std::memory_order_relaxed);
+                std::unique_lock lock(mutex_);
+                slot_freed_.wait_for(lock, accept_backoff, [this] { return stopping_; });
+                continue;
+            }
+            std::lock_guard lock(mutex_);
+            if (stopping_) {
+                return; // the connection closes; its client sees a disconnect
+            }
+            ++active_;
+            auto& worker = workers_.emplace_back();
+            worker.fd = connection->native_handle();
+            worker.thread = std::thread([this, &worker, session_id = next_session_id_++,
+                                         connection = std::move(*connection)]() mutable {
+                serve_session(worker, std::move(connection), session_id);
+            });
+        }
+    }
+
+    void serve_session(Worker& worker, typename T::Connection connection,
+                       std::uint64_t session_id) {
+        auto session = SessionType::server_over(std::move(connection), handshake_, session_id,
+                                                Deadline::after(handshake_timeout_),
+                                                &stop_signal_);
+        if (session) {
+            counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
+            serve_requests(*session);
+        } else if (session.error().code != Errc::aborted) {
+            counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+        }
+        {
+            // The descriptor is about to close: stop() must not touch it.
+            std::lock_guard lock(worker.fd_mutex);
+            worker.fd = -1;
+            if (session) {
+                session->close();
+            }
+        }
+        std::lock_guard lock(mutex_);
+        --active_;
+        worker.finished = true;
+        slot_freed_.notify_all();
+    }
+
+    void serve_requests(SessionType& session) {
+        auto counted_handler = [this](const RequestView& request,
+                                      ResponseBuilder& builder) -> Result<void> {
+            auto handled = handler_(request, builder);
+            if (!handled && handled.error().code != Errc::overflow) {
+                counters_.handler_failures.fetch_add(1, std::memory_order_relaxed);
+            }
+            return handled;
+        };
+        for (;;) {
+            auto served = session.serve_one(counted_handler, Deadline::never(), &stop_signal_);
+            if (served) {
+                counters_.requests_served.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            const Errc code = served.error().code;
+            if (code != Errc::disconnected && code != Errc::aborted) {
+                counters_.sessions_failed.fetch_add(1, std::memory_order_relaxed);
+            }
+            return;
+        }
+    }
+
+    // Called with mutex_ held.
+    void reap_finished_workers() {
+        for (auto it = workers_.begin(); it != workers_.end();) {
+            if (it->finished) {
+                it->thread.join(); // it has returned from serve_session already
+                it = workers_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    static constexpr std::chrono::milliseconds accept_backoff{100};
+
+    typename T::Listener listener_;
+    Handler handler_;
+    AbortSignal stop_signal_;
+    framing::ServerHandshakeConfig handshake_;
+    std::uint32_t max_sessions_;
+    std::chrono::milliseconds handshake_timeout_;
+
+    std::mutex stop_mutex_;
+    mutable std::mutex mutex_;
+    std::condition_variable slot_freed_;
+    std::list<Worker> workers_; // guarded by mutex_
+    std::uint64_t active_ = 0;  // guarded by mutex_
+    std::uint64_t next_session_id_ = 1;
+    bool stopping_ = false; // guarded by mutex_
+    bool stopped_ = false;  // guarded by mutex_
+    Counters counters_;
+    std::thread acceptor_;
+};
+
+} // namespace netipc::services

@@ -1,0 +1,43 @@
+// Configuration of a Level 2 managed server. Zero fields take the named
+// defaults of services/defaults.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace netipc::services {
+
+struct ServerConfig {
+    // Clients must present exactly this token.
+    std::uint64_t auth_token = 0;
+    // Profiles to accept, narrowed to what the transport type carries (0: all).
+    std::uint32_t profiles = 0;
+    // Profiles to prefer when a client offers several (0: the same set).
+    std::uint32_t preferred_profiles = 0;
+    // Largest request ceiling a client may propose (0: 1 MiB); a HELLO above
+    // it is refused with LIMIT_EXCEEDED.
+    std::uint32_t request_payload_bytes = 0;
+    // Response ceiling granted to every session (0: 65536 B). Responses that
+    // do not fit are answered LIMIT_EXCEEDED, and clients grow their hint.
+    std::uint32_t response_payload_bytes = 0;
+    // Packet size limit (0: the transport's maximum).
+    std::uint32_t packet_size = 0;
+    // Sessions served at once, one worker thread each (0: 64). Further
+    // clients wait in the listen backlog until a session ends.
+    std::uint32_t max_sessions = 0;
+    // How long a new connection may take to complete its handshake (0: 5 s).
+    std::chrono::milliseconds handshake_timeout{0};
+};
+
+// Counters of a running server; each is read atomically on its own.
+struct ServerStats {
+    std::uint64_t sessions_accepted = 0;  // handshakes completed
+    std::uint64_t sessions_active = 0;    // sessions being served now
+    std::uint64_t handshakes_failed = 0;  // connections refused or lost in HELLO
+    std::uint64_t requests_served = 0;    // messages answered OK (a batch counts once)
+    std::uint64_t handler_failures = 0;   // answered INTERNAL_ERROR
+    std::uint64_t sessions_failed = 0;    // ended by a protocol or transport error
+    std::uint64_t accept_failures = 0;    // listener errors (e.g. descriptor exhaustion)
+};
+
+} // namespace netipc::services

@@ -1,0 +1,374 @@
+// Level 2 client lifecycle, retry, timeout, abort and resize rules, against
+// a real ManagedServer over the baseline socket and over SHM.
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "services/client.h"
+#include "services/increment_service.h"
+#include "services/managed_server.h"
+#include "services/string_reverse_service.h"
+#include "tests/support/temp_run_dir.h"
+#include "transports/posix/uds_seqpacket.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using netipc::Errc;
+using netipc::Result;
+using netipc::codecs::IncrementView;
+using netipc::codecs::StringReverseBuilder;
+using netipc::codecs::StringReverseView;
+using netipc::services::Client;
+using netipc::services::ClientConfig;
+using netipc::services::ClientState;
+using netipc::services::IncrementService;
+using netipc::services::ManagedServer;
+using netipc::services::ServerConfig;
+using netipc::services::StringReverseService;
+using netipc::testing::TempRunDir;
+using Baseline = netipc::transports::UdsSeqpacket;
+namespace profile = netipc::wire::profile;
+
+const auto plus_one = [](const IncrementView& request) { return request.value + 1; };
+
+// Reverses the text into the builder (the reference servers' behaviour).
+Result<void> reverse(const StringReverseView& request, StringReverseBuilder& out) {
+    auto room = out.text_buffer(request.text.size());
+    if (!room) {
+        return std::unexpected(room.error());
+    }
+    std::copy(request.text.rbegin(), request.text.rend(), room->begin());
+    return {};
+}
+
+template <class Transport>
+auto start_increment(const TempRunDir& dir, ServerConfig config = {}) {
+    auto server = ManagedServer<IncrementService, Transport>::start(dir.address("inc"), config,
+                                                                    plus_one);
+    REQUIRE(server);
+    return std::move(*server);
+}
+
+template <class Transport>
+auto make_increment_client(const TempRunDir& dir, ClientConfig config = {}) {
+    auto client = Client<IncrementService, Transport>::create(dir.address("inc"), config);
+    REQUIRE(client);
+    return std::move(*client);
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("a client is created without a provider and connects on refresh",
+                   "[services][client]", Baseline, netipc::transports::DefaultTransport) {
+    TempRunDir dir;
+    auto client = make_increment_client<TestType>(dir);
+    CHECK(client.state() == ClientState::disconnected);
+    CHECK_FALSE(client.ready());
+
+    SECTION("a call before refresh fails at once, without I/O") {
+        auto answer = client.call(1);
+        REQUIRE_FALSE(answer);
+        CHECK(answer.error().code == Errc::not_ready);
+        CHECK(client.status().counters.connects == 0);
+    }
+    SECTION("refresh with nothing listening reports NOT_FOUND, once") {
+        CHECK(client.refresh());
+        CHECK(client.state() == ClientState::not_found);
+        CHECK_FALSE(client.refresh()); // still NOT_FOUND: no change
+        CHECK(client.status().counters.connect_failures == 2);
+    }
+    SECTION("the provider appears later") {
+        (void)client.refresh();
+        auto server = start_increment<TestType>(dir);
+        CHECK(client.refresh());
+        CHECK(client.ready());
+        CHECK_FALSE(client.refresh()); // ready: nothing to do
+        auto answer = client.call(41);
+        REQUIRE(answer);
+        CHECK(answer->value == 42);
+        const auto status = client.status();
+        CHECK(status.counters.connects == 1);
+        CHECK(status.counters.reconnects == 0);
+        CHECK(status.counters.calls == 1);
+        CHECK(status.counters.call_failures == 0);
+        REQUIRE(status.session);
+        CHECK(status.session->session_id == 1);
+        CHECK(status.session->selected_profile == (TestType::profile_bits & profile::shm_hybrid
+                                                       ? profile::shm_hybrid
+                                                       : profile::baseline));
+    }
+}
+
+TEST_CASE("a client can be kept off shared memory by configuration", "[services][client]") {
+    TempRunDir dir;
+    auto server = start_increment<netipc::transports::DefaultTransport>(dir);
+    auto client = make_increment_client<netipc::transports::DefaultTransport>(
+        dir, ClientConfig{.profiles = profile::baseline});
+    REQUIRE(client.refresh());
+    REQUIRE(client.ready());
+    CHECK(client.status().session->selected_profile == profile::baseline);
+    CHECK(client.call(1)->value == 2);
+}
+
+TEST_CASE("handshake refusals map to distinct client states", "[services][client]") {
+    TempRunDir dir;
+    SECTION("wrong token: AUTH_FAILED") {
+        auto server = start_increment<Baseline>(dir, ServerConfig{.auth_token = 7});
+        auto client = make_increment_client<Baseline>(dir, ClientConfig{.auth_token = 8});
+        (void)client.refresh();
+        CHECK(client.state() == ClientState::auth_failed);
+        REQUIRE(client.status().last_error);
+        CHECK(client.status().last_error->code == Errc::auth_failed);
+        auto answer = client.call(1);
+        REQUIRE_FALSE(answer);
+        CHECK(answer.error().code == Errc::not_ready);
+    }
+    SECTION("no common profile: INCOMPATIBLE") {
+        auto server = start_increment<netipc::transports::DefaultTransport>(
+            dir, ServerConfig{.profiles = profile::shm_hybrid});
+        auto client = make_increment_client<netipc::transports::DefaultTransport>(
+            dir, ClientConfig{.profiles = profile::baseline});
+        (void)client.refresh();
+        CHECK(client.state() == ClientState::incompatible);
+    }
+    SECTION("request ceiling above the server's maximum: INCOMPATIBLE") {
+        auto server = start_increment<Baseline>(dir, ServerConfig{.request_payload_bytes = 512});
+        auto client =
+            make_increment_client<Baseline>(dir, ClientConfig{.request_payload_bytes = 4096});
+        (void)client.refresh();
+        CHECK(client.state() == ClientState::incompatible);
+        CHECK(client.status().last_error->code == Errc::limit_exceeded);
+    }
+    SECTION("the right token: READY") {
+        auto server = start_increment<Baseline>(dir, ServerConfig{.auth_token = 0xfeed});
+        auto client = make_increment_client<Baseline>(dir, ClientConfig{.auth_token = 0xfeed});
+        CHECK(client.refresh());
+        CHECK(client.ready());
+    }
+}
+
+TEMPLATE_TEST_CASE("a ready client reconnects and resends once after an ordinary failure",
+                   "[services][client][retry]", Baseline,
+                   netipc::transports::DefaultTransport) {
+    TempRunDir dir;
+    auto server = start_increment<TestType>(dir);
+    auto client = make_increment_client<TestType>(dir);
+    REQUIRE(client.refresh());
+    REQUIRE(client.call(1)->value == 2);
+
+    SECTION("the provider restarted: one retry succeeds") {
+        server->stop();
+        server = start_increment<TestType>(dir);
+        auto answer = client.call(10);
+        REQUIRE(answer);
+        CHECK(answer->value == 11);
+        const auto status = client.status();
+        CHECK(status.counters.retries == 1);
+        CHECK(status.counters.reconnects == 1);
+        CHECK(status.state == ClientState::ready);
+    }
+    SECTION("the provider is gone: the retry fails too, and then calls fail at once") {
+        server->stop();
+        auto answer = client.call(10);
+        REQUIRE_FALSE(answer);
+        CHECK(answer.error().code == Errc::not_found);
+        CHECK(client.state() == ClientState::not_found);
+        CHECK(client.status().counters.retries == 1);
+        auto next = client.call(10);
+        REQUIRE_FALSE(next);
+        CHECK(next.error().code == Errc::not_ready);
+        CHECK(client.status().counters.retries == 1); // not ready: no retry
+    }
+    SECTION("refresh brings a broken client back") {
+        server->stop();
+        (void)client.call(10);
+        server = start_increment<TestType>(dir);
+        CHECK(client.refresh());
+        CHECK(client.ready());
+        CHECK(client.call(5)->value == 6);
+    }
+}
+
+TEMPLATE_TEST_CASE("timeout and abort are terminal for the call and never retried",
+                   "[services][client][timeout]", Baseline,
+                   netipc::transports::DefaultTransport) {
+    TempRunDir dir;
+    std::atomic<bool> entered{false};
+    std::atomic<bool> release{false};
+    auto slow = [&](const IncrementView& request) {
+        entered = true;
+        while (!release) {
+            std::this_thread::sleep_for(1ms);
+        }
+        return request.value + 1;
+    };
+    auto server = ManagedServer<IncrementService, TestType>::start(dir.address("inc"), {}, slow);
+    REQUIRE(server);
+    auto client = make_increment_client<TestType>(dir);
+    REQUIRE(client.refresh());
+
+    SECTION("timeout") {
+        auto answer = client.call(1, 50ms);
+        release = true;
+        REQUIRE_FALSE(answer);
+        CHECK(answer.error().code == Errc::timeout);
+        CHECK(client.state() == ClientState::broken);
+        CHECK(client.status().counters.retries == 0);
+    }
+    SECTION("abort from another thread") {
+        std::thread aborter([&] {
+            while (!entered) {
+                std::this_thread::sleep_for(1ms);
+            }
+            client.abort();
+        });
+        auto answer = client.call(1);
+        aborter.join();
+        release = true;
+        REQUIRE_FALSE(answer);
+        CHECK(answer.error().code == Errc::aborted);
+        CHECK(client.state() == ClientState::broken);
+        CHECK(client.status().counters.retries == 0);
+
+        // Sticky: still raised until cleared.
+        CHECK(client.abort_raised());
+        client.clear_abort();
+        CHECK(client.refresh());
+        auto again = client.call(1);
+        REQUIRE(again);
+        CHECK(again->value == 2);
+
+        // Raised before a call: refused without I/O, the session stays.
+        client.abort();
+        auto refused = client.call(1);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == Errc::aborted);
+        CHECK(client.ready());
+        client.close();
+        CHECK_FALSE(client.abort_raised()); // close() lowers it
+    }
+}
+
+TEST_CASE("a request larger than the session's ceilings grows them by reconnecting",
+          "[services][client][resize]") {
+    TempRunDir dir;
+    auto server = ManagedServer<StringReverseService, Baseline>::start(
+        dir.address("rev"), ServerConfig{.response_payload_bytes = 1 << 20}, reverse);
+    REQUIRE(server);
+    auto client = Client<StringReverseService, Baseline>::create(dir.address("rev"));
+    REQUIRE(client);
+    REQUIRE(client->refresh());
+    CHECK(client->status().session->requests.max_payload_bytes == 1024);
+
+    const std::string big(5000, 'x');
+    auto answer = client->call(big + "y");
+    REQUIRE(answer);
+    CHECK(answer->text == "y" + big);
+    const auto status = client->status();
+    CHECK(status.counters.resizes == 1);
+    CHECK(status.session->requests.max_payload_bytes == 8192);
+
+    SECTION("beyond the growth cap the call fails locally and the session stays") {
+        const std::string huge(2 << 20, 'z');
+        auto refused = client->call(huge);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == Errc::limit_exceeded);
+        CHECK(client->ready());
+    }
+}
+
+TEST_CASE("a server refusing the grown ceiling leaves the client usable",
+          "[services][client][resize]") {
+    TempRunDir dir;
+    auto server = ManagedServer<StringReverseService, Baseline>::start(
+        dir.address("rev"), ServerConfig{.request_payload_bytes = 2048}, reverse);
+    REQUIRE(server);
+    auto client = Client<StringReverseService, Baseline>::create(dir.address("rev"));
+    REQUIRE(client->refresh());
+    auto refused = client->call(std::string(3000, 'a'));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::limit_exceeded);
+    CHECK(client->state() == ClientState::disconnected);
+    CHECK(client->refresh());
+    CHECK(client->status().session->requests.max_payload_bytes == 1024);
+    CHECK(client->call("abc")->text == "cba");
+}
+
+TEST_CASE("a response over the provider's ceiling stops resizing once nothing grows",
+          "[services][client][resize]") {
+    TempRunDir dir;
+    auto server = ManagedServer<StringReverseService, Baseline>::start(
+        dir.address("rev"), ServerConfig{.response_payload_bytes = 256}, reverse);
+    REQUIRE(server);
+    auto client = Client<StringReverseService, Baseline>::create(dir.address("rev"));
+    REQUIRE(client->refresh());
+    auto answer = client->call(std::string(600, 'q'));
+    REQUIRE_FALSE(answer);
+    CHECK(answer.error().code == Errc::limit_exceeded);
+    CHECK(client->status().counters.resizes == 1); // one reconnect showed no growth
+    CHECK(client->ready());
+    CHECK(client->call("ok")->text == "ko");
+}
+
+TEMPLATE_TEST_CASE("batch calls answer in request order and grow the batch limit",
+                   "[services][client][batch]", Baseline, netipc::transports::DefaultTransport) {
+    TempRunDir dir;
+    auto server = start_increment<TestType>(dir);
+    auto client = make_increment_client<TestType>(dir);
+    REQUIRE(client.refresh());
+    CHECK(client.status().session->requests.max_batch_items == 1);
+
+    std::vector<std::uint64_t> values(100);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        values[i] = i * 3;
+    }
+    auto answers = client.call_batch(values);
+    REQUIRE(answers);
+    REQUIRE(answers->size() == values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        CHECK((*answers)[i].value == values[i] + 1);
+    }
+    CHECK(client.status().counters.resizes == 1);
+    CHECK(client.status().session->requests.max_batch_items == 128);
+
+    SECTION("empty and single batches") {
+        auto none = client.call_batch({});
+        REQUIRE(none);
+        CHECK(none->empty());
+        const std::uint64_t one[] = {7};
+        auto single = client.call_batch(one);
+        REQUIRE(single);
+        REQUIRE(single->size() == 1);
+        CHECK((*single)[0].value == 8);
+    }
+}
+
+TEST_CASE("a handler failure reaches the client as a failed call and a new session",
+          "[services][client]") {
+    TempRunDir dir;
+    auto failing = [](const IncrementView& request) -> Result<std::uint64_t> {
+        if (request.value == 13) {
+            return netipc::fail(Errc::invalid_argument, "unlucky");
+        }
+        return request.value + 1;
+    };
+    auto server =
+        ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, failing);
+    REQUIRE(server);
+    auto client = make_increment_client<Baseline>(dir);
+    REQUIRE(client.refresh());
+    auto answer = client.call(13);
+    REQUIRE_FALSE(answer);
+    CHECK(answer.error().code == Errc::internal);
+    CHECK(client.status().counters.retries == 1); // at-least-once: resent once
+    CHECK((*server)->stats().handler_failures == 2);
+    CHECK(client.state() == ClientState::broken);
+    CHECK(client.refresh());
+    auto next = client.call(1);
+    REQUIRE(next);
+    CHECK(next->value == 2);
+}
