@@ -30,9 +30,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
+#include <shared_mutex> // std::shared_lock
 #include <utility>
 
+#include "netipc/os/writer_preferring_mutex.h"
 #include "services/cgroups_index.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
@@ -79,9 +80,9 @@ public:
 
     private:
         friend class SnapshotCache;
-        ReadGuard(std::shared_lock<std::shared_mutex> lock, const Index* index)
+        ReadGuard(std::shared_lock<os::WriterPreferringMutex> lock, const Index* index)
             : lock_(std::move(lock)), index_(index) {}
-        std::shared_lock<std::shared_mutex> lock_;
+        std::shared_lock<os::WriterPreferringMutex> lock_;
         const Index* index_;
     };
 
@@ -107,6 +108,14 @@ public:
     // failure the previous cache stays as it was.
     Result<void> refresh(Milliseconds timeout = Milliseconds{0}) {
         (void)client_.refresh();
+        if (!client_.ready()) {
+            // Report why connecting failed, not merely that it did.
+            const Error error = client_.status().last_error.value_or(
+                Error{Errc::not_ready, 0, "client is not ready"});
+            ++failures_;
+            last_error_ = error;
+            return std::unexpected(error);
+        }
         auto answer = client_.call(typename SnapshotIndexFor<S>::Request{}, timeout);
         if (!answer) {
             ++failures_;
@@ -167,7 +176,7 @@ public:
 
 private:
     ClientType client_;
-    mutable std::shared_mutex mutex_;
+    mutable os::WriterPreferringMutex mutex_;
     std::unique_ptr<Index> current_; // never null; guarded by mutex_
     std::atomic<bool> populated_{false};
     std::uint64_t successes_ = 0;
