@@ -27,6 +27,7 @@
 #include "framing/send_message.h"
 #include "netipc/session.h"
 #include "tests/support/allocation_probe.h"
+#include "tests/support/hand_handshake.h"
 #include "tests/support/handlers.h"
 #include "tests/support/server_thread.h"
 #include "tests/support/temp_run_dir.h"
@@ -191,33 +192,22 @@ TEST_CASE("a client that cannot attach SHM reconnects without it", "[integration
     std::uint32_t second_offer = 0;
     bool second_served = false;
     std::thread liar([&] {
-        const auto answer_hello = [&](transports::UdsSeqpacket::Connection& connection,
-                                      std::uint32_t* offered) {
-            std::array<std::byte, framing::hello_packet_size> hello{};
-            auto got = connection.receive_packet(hello, soon(), nullptr);
-            if (!got) {
-                return false;
-            }
-            if (offered != nullptr) {
-                *offered = wire::decode_hello(wire::Bytes(hello).subspan(32))->supported_profiles;
-            }
-            auto decision = framing::answer_hello_packet(hello, server_config(),
-                                                         connection.max_packet_size(), 1);
-            const auto answer = framing::encode_hello_ack_packet(*decision);
-            const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};
-            return connection.send_packet(pieces, soon()).has_value();
-        };
         auto first = listener.accept(soon(), nullptr);
-        if (!first || !answer_hello(*first, nullptr)) {
+        if (!first || !testing::answer_hello_by_hand(*first, server_config(), 1, soon())) {
             return;
         }
         std::array<std::byte, 64> drain{};
         first_hung_up = !first->receive_packet(drain, soon(), nullptr).has_value();
 
         auto second = listener.accept(soon(), nullptr);
-        if (!second || !answer_hello(*second, &second_offer)) {
+        if (!second) {
             return;
         }
+        auto offered = testing::answer_hello_by_hand(*second, server_config(), 2, soon());
+        if (!offered) {
+            return;
+        }
+        second_offer = *offered;
         framing::MessageReceiver receiver({65536, 1000}, second->max_packet_size());
         auto request = receiver.receive(*second, soon());
         if (!request) {
@@ -261,15 +251,7 @@ TEST_CASE("client_over reports shm_unavailable and leaves reconnecting to the ca
         if (!connection) {
             return;
         }
-        std::array<std::byte, framing::hello_packet_size> hello{};
-        if (!connection->receive_packet(hello, soon(), nullptr)) {
-            return;
-        }
-        auto decision =
-            framing::answer_hello_packet(hello, server_config(), connection->max_packet_size(), 1);
-        const auto answer = framing::encode_hello_ack_packet(*decision);
-        const std::array<wire::Bytes, 1> pieces{wire::Bytes(answer)};
-        if (connection->send_packet(pieces, soon())) {
+        if (testing::answer_hello_by_hand(*connection, server_config(), 1, soon())) {
             std::array<std::byte, 64> drain{};
             (void)connection->receive_packet(drain, soon(), nullptr).has_value();
         }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -11,6 +12,7 @@
 #include "services/increment_service.h"
 #include "services/managed_server.h"
 #include "services/string_reverse_service.h"
+#include "tests/support/hand_handshake.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 
@@ -371,4 +373,66 @@ TEST_CASE("a handler failure reaches the client as a failed call and a new sessi
     auto next = client.call(1);
     REQUIRE(next);
     CHECK(next->value == 2);
+}
+
+TEST_CASE("after an SHM attach failure a client stops offering SHM for good",
+          "[services][client][shm]") {
+    TempRunDir dir;
+    // A provider that selects SHM without preparing a region whenever SHM
+    // is offered, and otherwise serves one INCREMENT over the baseline and
+    // hangs up. It records every offer; the test checks after join().
+    auto listener = Baseline::listen(dir.address("inc")).value();
+    std::vector<std::uint32_t> offers;
+    std::thread provider([&] {
+        netipc::framing::ServerHandshakeConfig config;
+        config.supported_profiles = profile::baseline | profile::shm_hybrid;
+        config.preferred_profiles = profile::shm_hybrid;
+        const auto soon = [] { return netipc::Deadline::after(10s); };
+        for (std::uint64_t session_id = 1; session_id <= 3; ++session_id) {
+            auto connection = listener.accept(soon(), nullptr);
+            if (!connection) {
+                return;
+            }
+            auto offered = netipc::testing::peek_offered_profiles(*connection, soon());
+            if (!offered) {
+                return;
+            }
+            offers.push_back(*offered);
+            if ((*offered & profile::shm_hybrid) != 0) {
+                (void)netipc::testing::answer_hello_by_hand(*connection, config, session_id,
+                                                            soon());
+                std::array<std::byte, 64> drain{};
+                (void)connection->receive_packet(drain, soon(), nullptr); // until it hangs up
+                continue;
+            }
+            auto session = netipc::Session<Baseline, netipc::framing::Nipc,
+                                            netipc::codecs::Increment>::
+                server_over(std::move(*connection), config, session_id, soon());
+            if (session) {
+                (void)session->serve_one(
+                    [](const IncrementView& request, netipc::codecs::IncrementBuilder& out) {
+                        out.set(request.value + 1);
+                        return Result<void>{};
+                    },
+                    soon());
+            }
+        }
+    });
+    auto client = make_increment_client<netipc::transports::DefaultTransport>(dir);
+    CHECK(client.refresh());
+    const bool ready_at_once = client.ready();
+    const auto status = client.status();
+    auto first = client.call(1);   // served, then the provider hangs up
+    auto second = client.call(10); // fails, reconnects (baseline only), retried
+    provider.join();
+
+    CHECK(ready_at_once);
+    CHECK(status.shm_disabled);
+    CHECK(status.session->selected_profile == profile::baseline);
+    REQUIRE(first);
+    CHECK(first->value == 2);
+    REQUIRE(second);
+    CHECK(second->value == 11);
+    CHECK(offers == std::vector<std::uint32_t>{profile::baseline | profile::shm_hybrid,
+                                               profile::baseline, profile::baseline});
 }
