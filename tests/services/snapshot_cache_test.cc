@@ -15,7 +15,7 @@
 #include "services/cgroups_index.h"
 #include "services/managed_server.h"
 #include "services/snapshot_cache.h"
-#include "tests/services/snapshot_test_support.h"
+#include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 
