@@ -38,9 +38,9 @@ using netipc::testing::make_snapshot;
 using netipc::testing::SnapshotSource;
 using netipc::testing::TempRunDir;
 
-constexpr std::uint32_t refresh_items = 16;   // the refresh scenario
-constexpr std::uint32_t lookup_items = 1000;  // a busy host's cgroup count
-constexpr std::uint32_t lookup_batch = 1024;  // keys cycled through per pass
+constexpr std::uint32_t refresh_items = 16;  // the refresh scenario
+constexpr std::uint32_t lookup_items = 1000; // a busy host's cgroup count
+constexpr std::uint32_t lookup_batch = 1024; // keys cycled through per pass
 
 template <class Transport>
 void snapshot_refresh(benchmark::State& state) {
@@ -51,13 +51,12 @@ void snapshot_refresh(benchmark::State& state) {
         [&source](const CgroupsSnapshotRequestView& request, CgroupsSnapshotBuilder& out) {
             return source(request, out);
         });
-    auto cache =
-        SnapshotCache<CgroupsSnapshotService, Transport>::create(dir.address("cgroups"));
+    auto cache = SnapshotCache<CgroupsSnapshotService, Transport>::create(dir.address("cgroups"));
     if (!server || !cache || !(*cache)->refresh()) {
         state.SkipWithError("cannot start the provider or the first refresh");
         return;
     }
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores)
         if (!(*cache)->refresh()) {
             state.SkipWithError("refresh failed");
             return;
@@ -95,13 +94,13 @@ Keys make_keys(bool hits) {
 // snapshot through the same index the cache publishes.
 struct LocalCache {
     LocalCache() {
-        source_server = ManagedServer<CgroupsSnapshotService,
-                                      netipc::transports::UdsSeqpacket>::
-            start(dir.address("cgroups"),
-                  netipc::services::ServerConfig{.response_payload_bytes = 1U << 20U},
-                  [this](const CgroupsSnapshotRequestView& request, CgroupsSnapshotBuilder& out) {
-                      return source(request, out);
-                  })
+        source_server =
+            ManagedServer<CgroupsSnapshotService, netipc::transports::UdsSeqpacket>::start(
+                dir.address("cgroups"),
+                netipc::services::ServerConfig{.response_payload_bytes = 1U << 20U},
+                [this](const CgroupsSnapshotRequestView& request, CgroupsSnapshotBuilder& out) {
+                    return source(request, out);
+                })
                 .value();
         cache = SnapshotCache<CgroupsSnapshotService, netipc::transports::UdsSeqpacket>::create(
                     dir.address("cgroups"))
@@ -124,7 +123,7 @@ void cache_lookup_held_guard(benchmark::State& state) {
         state.SkipWithError("could not populate the cache");
         return;
     }
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores)
         const auto guard = local.cache->read();
         for (std::uint32_t i = 0; i < lookup_batch; ++i) {
             benchmark::DoNotOptimize(guard->find(keys.hashes[i], keys.names[i]));
@@ -141,7 +140,7 @@ void cache_lookup_guard_each(benchmark::State& state) {
         state.SkipWithError("could not populate the cache");
         return;
     }
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores)
         for (std::uint32_t i = 0; i < lookup_batch; ++i) {
             const auto guard = local.cache->read();
             benchmark::DoNotOptimize(guard->find(keys.hashes[i], keys.names[i]));
@@ -157,7 +156,7 @@ void unordered_map_lookup(benchmark::State& state) {
         map.emplace(item.name, item);
     }
     const Keys keys = make_keys(state.range(0) != 0);
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores)
         for (std::uint32_t i = 0; i < lookup_batch; ++i) {
             benchmark::DoNotOptimize(map.find(keys.names[i]));
         }

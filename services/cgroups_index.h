@@ -35,7 +35,8 @@ public:
                                                               std::string_view name) const noexcept;
     // By name alone: the identity hash is simple_hash(name), as providers
     // compute it.
-    [[nodiscard]] std::optional<codecs::CgroupsItemView> find(std::string_view name) const noexcept {
+    [[nodiscard]] std::optional<codecs::CgroupsItemView> find(
+        std::string_view name) const noexcept {
         return find(codecs::simple_hash(name), name);
     }
 

@@ -94,7 +94,7 @@ public:
             return false;
         }
         const ClientState before = state_;
-        (void)connect(Deadline::after(connect_timeout_));
+        (void)connect_session(Deadline::after(connect_timeout_));
         return state_ != before;
     }
 
@@ -199,6 +199,9 @@ private:
     }
 
     [[nodiscard]] bool fits(const Need& need) const noexcept {
+        if (!session_) {
+            return false;
+        }
         const auto& limits = session_->parameters().requests;
         return need.payload_bytes <= limits.max_payload_bytes
                && need.items <= limits.max_batch_items;
@@ -206,7 +209,7 @@ private:
 
     // Runs one logical call with the retry and resize rules above.
     template <class Attempt>
-    auto run(const Need& need, Milliseconds timeout, Attempt&& attempt)
+    auto run(const Need& need, Milliseconds timeout, Attempt attempt)
         -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
         ++counters_.calls;
         auto result = run_attempts(need, timeout, attempt);
@@ -237,6 +240,9 @@ private:
         bool retried = false;
         int resizes = 0;
         for (;;) {
+            if (!session_) {
+                return fail(Errc::not_ready, "no session to call on"); // unreachable
+            }
             auto result = attempt(*session_, deadline);
             if (result || result.error().code == Errc::invalid_argument) {
                 return result; // invalid_argument is refused before any I/O
@@ -265,7 +271,7 @@ private:
             }
             retried = true;
             ++counters_.retries;
-            if (auto again = connect(deadline); !again) {
+            if (auto again = connect_session(deadline); !again) {
                 return std::unexpected(again.error());
             }
         }
@@ -275,7 +281,8 @@ private:
     // provider refuses them, the old proposal is kept for later refreshes.
     Result<void> grow_requests(const Need& need, Deadline deadline) {
         if (need.payload_bytes > growth_cap_) {
-            return fail(Errc::limit_exceeded, "request larger than the client's payload_growth_cap");
+            return fail(Errc::limit_exceeded,
+                        "request larger than the client's payload_growth_cap");
         }
         const auto saved = std::pair{request_proposal_, batch_proposal_};
         const auto wanted = std::bit_ceil(static_cast<std::uint32_t>(need.payload_bytes));
@@ -283,7 +290,7 @@ private:
         batch_proposal_ = std::max(batch_proposal_, std::bit_ceil(need.items));
         ++counters_.resizes;
         drop_session(ClientState::disconnected);
-        auto connected = connect(deadline);
+        auto connected = connect_session(deadline);
         if (!connected) {
             std::tie(request_proposal_, batch_proposal_) = saved;
             if (connected.error().code == Errc::limit_exceeded) {
@@ -308,13 +315,13 @@ private:
             response_proposal_ = std::min(response_proposal_ * 2, growth_cap_);
         }
         ++counters_.resizes;
-        if (auto connected = connect(deadline); !connected) {
+        if (auto connected = connect_session(deadline); !connected) {
             return std::unexpected(connected.error());
         }
         return last_response_ceiling_ > before;
     }
 
-    framing::ClientHandshakeConfig handshake_config() const noexcept {
+    [[nodiscard]] framing::ClientHandshakeConfig handshake_config() const noexcept {
         framing::ClientHandshakeConfig handshake;
         handshake.auth_token = config_.auth_token;
         std::uint32_t offered = or_default(config_.profiles, T::profile_bits) & T::profile_bits;
@@ -333,7 +340,7 @@ private:
 
     // One connect + handshake, plus one more without SHM when the provider
     // chose shared memory this process cannot attach.
-    Result<void> connect(Deadline deadline) {
+    Result<void> connect_session(Deadline deadline) {
         const bool was_connected_before = counters_.connects > 0;
         state_ = ClientState::connecting;
         for (;;) {
@@ -341,8 +348,8 @@ private:
             if (!connection) {
                 return connect_failed(connection.error());
             }
-            auto session =
-                SessionType::client_over(std::move(*connection), handshake_config(), deadline, &abort_);
+            auto session = SessionType::client_over(std::move(*connection), handshake_config(),
+                                                    deadline, &abort_);
             if (session) {
                 session_.emplace(std::move(*session));
                 last_response_ceiling_ = session_->parameters().responses.max_payload_bytes;

@@ -141,7 +141,7 @@ private:
     struct Worker {
         std::thread thread;
         std::mutex fd_mutex;
-        int fd = -1; // guarded by fd_mutex; -1 once the session is closed
+        int fd = -1;           // guarded by fd_mutex; -1 once the session is closed
         bool finished = false; // guarded by the server's mutex_
 
         void interrupt() {
@@ -253,8 +253,7 @@ private:
     void serve_session(Worker& worker, typename T::Connection connection,
                        std::uint64_t session_id) {
         auto session = SessionType::server_over(std::move(connection), handshake_, session_id,
-                                                Deadline::after(handshake_timeout_),
-                                                &stop_signal_);
+                                                Deadline::after(handshake_timeout_), &stop_signal_);
         if (session) {
             counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
             serve_requests(*session);

@@ -31,13 +31,13 @@ struct ServerConfig {
 
 // Counters of a running server; each is read atomically on its own.
 struct ServerStats {
-    std::uint64_t sessions_accepted = 0;  // handshakes completed
-    std::uint64_t sessions_active = 0;    // sessions being served now
-    std::uint64_t handshakes_failed = 0;  // connections refused or lost in HELLO
-    std::uint64_t requests_served = 0;    // messages answered OK (a batch counts once)
-    std::uint64_t handler_failures = 0;   // answered INTERNAL_ERROR
-    std::uint64_t sessions_failed = 0;    // ended by a protocol or transport error
-    std::uint64_t accept_failures = 0;    // listener errors (e.g. descriptor exhaustion)
+    std::uint64_t sessions_accepted = 0; // handshakes completed
+    std::uint64_t sessions_active = 0;   // sessions being served now
+    std::uint64_t handshakes_failed = 0; // connections refused or lost in HELLO
+    std::uint64_t requests_served = 0;   // messages answered OK (a batch counts once)
+    std::uint64_t handler_failures = 0;  // answered INTERNAL_ERROR
+    std::uint64_t sessions_failed = 0;   // ended by a protocol or transport error
+    std::uint64_t accept_failures = 0;   // listener errors (e.g. descriptor exhaustion)
 };
 
 } // namespace netipc::services

@@ -26,10 +26,9 @@
 namespace netipc::services {
 
 template <class S>
-concept Service = Codec<typename S::Codec> && Transport<typename S::DefaultTransport>
-                  && requires {
-                         { S::default_name } -> std::convertible_to<std::string_view>;
-                     };
+concept Service = Codec<typename S::Codec> && Transport<typename S::DefaultTransport> && requires {
+    { S::default_name } -> std::convertible_to<std::string_view>;
+};
 
 // Whether a managed-server handler may return a `Value` for service `S`,
 // which S::respond() then writes into the response builder.

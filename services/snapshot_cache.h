@@ -134,9 +134,7 @@ public:
         return {};
     }
 
-    [[nodiscard]] bool ready() const noexcept {
-        return populated_.load(std::memory_order_acquire);
-    }
+    [[nodiscard]] bool ready() const noexcept { return populated_.load(std::memory_order_acquire); }
 
     [[nodiscard]] ReadGuard read() const {
         std::shared_lock lock(mutex_);

@@ -73,7 +73,8 @@ struct Clock {
     static std::size_t request_size(const Request&) noexcept {
         return wire::wire_size<ClockRequestPayload>;
     }
-    static Result<std::size_t> encode_request(const Request& sent, wire::MutableBytes out) noexcept {
+    static Result<std::size_t> encode_request(const Request& sent,
+                                              wire::MutableBytes out) noexcept {
         return wire::encode(ClockRequestPayload{sent}, out);
     }
     static Result<ClockRequestView> decode_request(wire::Bytes in) noexcept {

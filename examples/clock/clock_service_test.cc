@@ -1,10 +1,11 @@
 // The CLOCK example end to end: a managed server and a client for a service
 // defined entirely outside the library, over the default transport.
+#include "examples/clock/clock_service.h"
+
 #include <chrono>
 
 #include <catch2/catch.hpp>
 
-#include "examples/clock/clock_service.h"
 #include "services/client.h"
 #include "services/managed_server.h"
 #include "tests/support/temp_run_dir.h"

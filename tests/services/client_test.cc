@@ -1,5 +1,8 @@
 // Level 2 client lifecycle, retry, timeout, abort and resize rules, against
 // a real ManagedServer over the baseline socket and over SHM.
+#include "services/client.h"
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -8,7 +11,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "services/client.h"
 #include "services/increment_service.h"
 #include "services/managed_server.h"
 #include "services/string_reverse_service.h"
@@ -43,14 +45,14 @@ Result<void> reverse(const StringReverseView& request, StringReverseBuilder& out
     if (!room) {
         return std::unexpected(room.error());
     }
-    std::copy(request.text.rbegin(), request.text.rend(), room->begin());
+    std::ranges::reverse_copy(request.text, room->begin());
     return {};
 }
 
 template <class Transport>
 auto start_increment(const TempRunDir& dir, ServerConfig config = {}) {
-    auto server = ManagedServer<IncrementService, Transport>::start(dir.address("inc"), config,
-                                                                    plus_one);
+    auto server =
+        ManagedServer<IncrementService, Transport>::start(dir.address("inc"), config, plus_one);
     REQUIRE(server);
     return std::move(*server);
 }
@@ -99,9 +101,9 @@ TEMPLATE_TEST_CASE("a client is created without a provider and connects on refre
         CHECK(status.counters.call_failures == 0);
         REQUIRE(status.session);
         CHECK(status.session->session_id == 1);
-        CHECK(status.session->selected_profile == (TestType::profile_bits & profile::shm_hybrid
-                                                       ? profile::shm_hybrid
-                                                       : profile::baseline));
+        CHECK(status.session->selected_profile
+              == (TestType::profile_bits & profile::shm_hybrid ? profile::shm_hybrid
+                                                               : profile::baseline));
     }
 }
 
@@ -154,8 +156,7 @@ TEST_CASE("handshake refusals map to distinct client states", "[services][client
 }
 
 TEMPLATE_TEST_CASE("a ready client reconnects and resends once after an ordinary failure",
-                   "[services][client][retry]", Baseline,
-                   netipc::transports::DefaultTransport) {
+                   "[services][client][retry]", Baseline, netipc::transports::DefaultTransport) {
     TempRunDir dir;
     auto server = start_increment<TestType>(dir);
     auto client = make_increment_client<TestType>(dir);
@@ -196,8 +197,7 @@ TEMPLATE_TEST_CASE("a ready client reconnects and resends once after an ordinary
 }
 
 TEMPLATE_TEST_CASE("timeout and abort are terminal for the call and never retried",
-                   "[services][client][timeout]", Baseline,
-                   netipc::transports::DefaultTransport) {
+                   "[services][client][timeout]", Baseline, netipc::transports::DefaultTransport) {
     TempRunDir dir;
     std::atomic<bool> entered{false};
     std::atomic<bool> release{false};
@@ -358,8 +358,7 @@ TEST_CASE("a handler failure reaches the client as a failed call and a new sessi
         }
         return request.value + 1;
     };
-    auto server =
-        ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, failing);
+    auto server = ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, failing);
     REQUIRE(server);
     auto client = make_increment_client<Baseline>(dir);
     REQUIRE(client.refresh());
@@ -405,9 +404,10 @@ TEST_CASE("after an SHM attach failure a client stops offering SHM for good",
                 (void)connection->receive_packet(drain, soon(), nullptr); // until it hangs up
                 continue;
             }
-            auto session = netipc::Session<Baseline, netipc::framing::Nipc,
-                                            netipc::codecs::Increment>::
-                server_over(std::move(*connection), config, session_id, soon());
+            auto session =
+                netipc::Session<Baseline, netipc::framing::Nipc,
+                                netipc::codecs::Increment>::server_over(std::move(*connection),
+                                                                        config, session_id, soon());
             if (session) {
                 (void)session->serve_one(
                     [](const IncrementView& request, netipc::codecs::IncrementBuilder& out) {
@@ -433,6 +433,7 @@ TEST_CASE("after an SHM attach failure a client stops offering SHM for good",
     CHECK(first->value == 2);
     REQUIRE(second);
     CHECK(second->value == 11);
-    CHECK(offers == std::vector<std::uint32_t>{profile::baseline | profile::shm_hybrid,
-                                               profile::baseline, profile::baseline});
+    CHECK(offers
+          == std::vector<std::uint32_t>{profile::baseline | profile::shm_hybrid, profile::baseline,
+                                        profile::baseline});
 }

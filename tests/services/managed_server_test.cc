@@ -1,6 +1,8 @@
 // ManagedServer: many concurrent clients, batch dispatch order, hostile and
 // malformed clients, the session limit, and a shutdown that joins every
 // thread and leaves no file behind.
+#include "services/managed_server.h"
+
 #include <sys/socket.h>
 
 #include <atomic>
@@ -16,7 +18,6 @@
 #include "netipc/session.h"
 #include "services/client.h"
 #include "services/increment_service.h"
-#include "services/managed_server.h"
 #include "services/string_reverse_service.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
@@ -70,17 +71,18 @@ std::vector<std::string> files_in(const TempRunDir& dir) {
 
 } // namespace
 
-TEMPLATE_TEST_CASE("many concurrent clients are each answered correctly",
-                   "[services][server]", Baseline, Fast) {
+TEMPLATE_TEST_CASE("many concurrent clients are each answered correctly", "[services][server]",
+                   Baseline, Fast) {
     TempRunDir dir;
-    auto server = ManagedServer<IncrementService, TestType>::start(dir.address("inc"), {},
-                                                                   plus_one);
+    auto server =
+        ManagedServer<IncrementService, TestType>::start(dir.address("inc"), {}, plus_one);
     REQUIRE(server);
     constexpr int clients = 8;
     constexpr int calls = 300;
     std::atomic<int> wrong{0};
     std::atomic<int> failed{0};
     std::vector<std::thread> threads;
+    threads.reserve(clients);
     for (int c = 0; c < clients; ++c) {
         threads.emplace_back([&, c] {
             auto client = Client<IncrementService, TestType>::create(dir.address("inc"));
@@ -122,6 +124,7 @@ TEMPLATE_TEST_CASE("batches are dispatched item by item and answered in order",
     REQUIRE(client->refresh());
 
     std::vector<std::string> texts;
+    texts.reserve(50);
     for (int i = 0; i < 50; ++i) {
         texts.push_back("item-" + std::to_string(i) + std::string(i, '.'));
     }
@@ -169,8 +172,8 @@ TEST_CASE("a failing item fails the whole batch with INTERNAL_ERROR", "[services
 
 TEST_CASE("a hostile client only ends its own session", "[services][server][hostile]") {
     TempRunDir dir;
-    auto server = ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {},
-                                                                   plus_one);
+    auto server =
+        ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, plus_one);
     REQUIRE(server);
     auto good = Client<IncrementService, Baseline>::create(dir.address("inc"));
     REQUIRE(good->refresh());
@@ -187,8 +190,9 @@ TEST_CASE("a hostile client only ends its own session", "[services][server][host
         CHECK(got.error().code == Errc::disconnected);
     }
     SECTION("a malformed message after a good handshake") {
-        auto session = netipc::Session<Baseline, netipc::framing::Nipc, netipc::codecs::Increment>::
-            connect(dir.address("inc"), {}, Deadline::after(1s));
+        auto session =
+            netipc::Session<Baseline, netipc::framing::Nipc, netipc::codecs::Increment>::connect(
+                dir.address("inc"), {}, Deadline::after(1s));
         REQUIRE(session);
         std::array<std::byte, 40> junk{};
         junk.fill(std::byte{0x5a});
@@ -235,8 +239,8 @@ TEST_CASE("clients beyond max_sessions wait for a free session", "[services][ser
 TEMPLATE_TEST_CASE("stop joins every session and removes every endpoint file",
                    "[services][server][shutdown]", Baseline, Fast) {
     TempRunDir dir;
-    auto server = ManagedServer<IncrementService, TestType>::start(dir.address("inc"), {},
-                                                                   plus_one);
+    auto server =
+        ManagedServer<IncrementService, TestType>::start(dir.address("inc"), {}, plus_one);
     REQUIRE(server);
     std::vector<Client<IncrementService, TestType>> clients;
     for (int i = 0; i < 4; ++i) {
@@ -258,11 +262,12 @@ TEMPLATE_TEST_CASE("stop joins every session and removes every endpoint file",
 TEST_CASE("stop wakes a session blocked sending to a client that never reads",
           "[services][server][shutdown]") {
     TempRunDir dir;
-    auto server = ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {},
-                                                                   plus_one);
+    auto server =
+        ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, plus_one);
     REQUIRE(server);
-    auto session = netipc::Session<Baseline, netipc::framing::Nipc, netipc::codecs::Increment>::
-        connect(dir.address("inc"), {}, Deadline::after(1s));
+    auto session =
+        netipc::Session<Baseline, netipc::framing::Nipc, netipc::codecs::Increment>::connect(
+            dir.address("inc"), {}, Deadline::after(1s));
     REQUIRE(session);
     // Pipeline requests without reading answers until both directions are
     // full: the server's worker is then blocked sending.
@@ -282,11 +287,10 @@ TEST_CASE("stop wakes a session blocked sending to a client that never reads",
 
 TEST_CASE("a second server on a live endpoint is refused", "[services][server]") {
     TempRunDir dir;
-    auto first = ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {},
-                                                                  plus_one);
+    auto first = ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, plus_one);
     REQUIRE(first);
-    auto second = ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {},
-                                                                   plus_one);
+    auto second =
+        ManagedServer<IncrementService, Baseline>::start(dir.address("inc"), {}, plus_one);
     REQUIRE_FALSE(second);
     CHECK(second.error().code == Errc::address_in_use);
 }

@@ -2,6 +2,8 @@
 // rebuilds, failures that must keep the previous cache (provider down,
 // provider restarted, malformed answer), lookups, readers holding guards
 // across refreshes, and a large snapshot.
+#include "services/snapshot_cache.h"
+
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -14,7 +16,6 @@
 #include "codecs/simple_hash.h"
 #include "services/cgroups_index.h"
 #include "services/managed_server.h"
-#include "services/snapshot_cache.h"
 #include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
@@ -70,8 +71,8 @@ auto serve(const TempRunDir& dir, SnapshotSource& source, ServerConfig config = 
 
 template <class Transport>
 auto make_cache(const TempRunDir& dir, ClientConfig config = {}) {
-    auto cache = SnapshotCache<CgroupsSnapshotService, Transport>::create(dir.address("cgroups"),
-                                                                          config);
+    auto cache =
+        SnapshotCache<CgroupsSnapshotService, Transport>::create(dir.address("cgroups"), config);
     REQUIRE(cache);
     return std::move(*cache);
 }
@@ -219,9 +220,8 @@ TEST_CASE("a malformed snapshot keeps the previous cache and drops the session",
     good->stop();
 
     auto broken = ManagedServer<JunkSnapshotService, Baseline>::start(
-        dir.address("cgroups"), {}, [](const CgroupsSnapshotRequestView&, JunkBuilder&) {
-            return Result<void>{};
-        });
+        dir.address("cgroups"), {},
+        [](const CgroupsSnapshotRequestView&, JunkBuilder&) { return Result<void>{}; });
     REQUIRE(broken);
     auto refreshed = cache->refresh();
     REQUIRE_FALSE(refreshed);
@@ -249,9 +249,10 @@ TEMPLATE_TEST_CASE("readers holding guards never see a torn or freed cache",
     std::atomic<int> inconsistent{0};
     std::atomic<long> lookups{0};
     std::vector<std::thread> readers;
+    readers.reserve(3);
     for (int r = 0; r < 3; ++r) {
         readers.emplace_back([&, r] {
-            std::uint32_t i = static_cast<std::uint32_t>(r);
+            auto i = static_cast<std::uint32_t>(r);
             while (!done.load()) {
                 auto guard = cache->read();
                 const auto generation = guard->generation();

@@ -22,8 +22,8 @@ template <class Connection>
 std::optional<std::uint32_t> peek_offered_profiles(Connection& connection, Deadline deadline) {
     std::array<std::byte, framing::hello_packet_size> hello{};
     for (;;) {
-        const ssize_t got = ::recv(connection.native_handle(), hello.data(), hello.size(),
-                                   MSG_PEEK | MSG_DONTWAIT);
+        const ssize_t got =
+            ::recv(connection.native_handle(), hello.data(), hello.size(), MSG_PEEK | MSG_DONTWAIT);
         if (got == static_cast<ssize_t>(hello.size())) {
             break;
         }
