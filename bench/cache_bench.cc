@@ -18,6 +18,7 @@
 
 #include "bench/ratio_reporter.h"
 #include "codecs/simple_hash.h"
+#include "netipc/os/read_mostly_lock.h"
 #include "services/managed_server.h"
 #include "services/snapshot_cache.h"
 #include "tests/support/snapshots.h"
@@ -172,6 +173,9 @@ int main(int argc, char** argv) {
     if (!netipc::bench::run_recording(argc, argv, reporter)) {
         return 1;
     }
+    std::printf("read guards: %s\n", netipc::os::ReadMostlyLock::asymmetric()
+                                         ? "asymmetric (membarrier): a plain store per guard"
+                                         : "full fence per guard (no membarrier here)");
     for (const char* hit : {"hit:1", "hit:0"}) {
         const std::string suffix = std::string("/") + hit;
         netipc::bench::print_ratio(reporter, "cache(held guard)/unordered_map " + std::string(hit),

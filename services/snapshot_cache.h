@@ -33,7 +33,7 @@
 #include <shared_mutex> // std::shared_lock
 #include <utility>
 
-#include "netipc/os/writer_preferring_mutex.h"
+#include "netipc/os/read_mostly_lock.h"
 #include "services/cgroups_index.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
@@ -71,7 +71,8 @@ public:
 
     // Read access to the cache as of the moment the guard was taken. While
     // any guard lives, refresh() cannot publish (it waits), so keep guards
-    // short. An empty cache reads as an empty index.
+    // short; taking one is cheap (os::ReadMostlyLock), so a guard per
+    // lookup is fine. An empty cache reads as an empty index.
     class ReadGuard {
     public:
         [[nodiscard]] const Index& index() const noexcept { return *index_; }
@@ -80,14 +81,14 @@ public:
 
     private:
         friend class SnapshotCache;
-        ReadGuard(std::shared_lock<os::WriterPreferringMutex> lock, const Index* index)
+        ReadGuard(std::shared_lock<os::ReadMostlyLock> lock, const Index* index)
             : lock_(std::move(lock)), index_(index) {}
-        std::shared_lock<os::WriterPreferringMutex> lock_;
+        std::shared_lock<os::ReadMostlyLock> lock_;
         const Index* index_;
     };
 
     explicit SnapshotCache(ClientType client)
-        : client_(std::move(client)), current_(std::make_unique<Index>()) {}
+        : current_(std::make_unique<Index>()), client_(std::move(client)) {}
 
     static Result<std::unique_ptr<SnapshotCache>> create(typename T::Address address,
                                                          ClientConfig config = {}) {
@@ -173,14 +174,15 @@ public:
     [[nodiscard]] ClientType& client() noexcept { return client_; }
 
 private:
-    ClientType client_;
-    mutable os::WriterPreferringMutex mutex_;
+    // The cache-line-aligned lock first: fewest padding bytes.
+    mutable os::ReadMostlyLock mutex_;
     std::unique_ptr<Index> current_; // never null; guarded by mutex_
-    std::atomic<bool> populated_{false};
     std::uint64_t successes_ = 0;
     std::uint64_t failures_ = 0;
     std::optional<std::chrono::system_clock::time_point> last_success_;
     std::optional<Error> last_error_;
+    ClientType client_;
+    std::atomic<bool> populated_{false};
 };
 
 // The cache most consumers want.
