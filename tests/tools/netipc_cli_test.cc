@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +42,16 @@ namespace fs = std::filesystem;
 
 constexpr auto run_timeout = 20s;
 
+// The value of `value`, failing the test case when there is none.
+template <class T>
+T required(std::optional<T> value) {
+    REQUIRE(value.has_value());
+    if (!value) {
+        throw std::logic_error("REQUIRE did not stop the test"); // never reached
+    }
+    return std::move(*value);
+}
+
 // The binary under test, from the test's runfiles.
 std::string netipc_binary() {
     const char* srcdir = std::getenv("TEST_SRCDIR");       // NOLINT(concurrency-mt-unsafe)
@@ -61,7 +72,7 @@ struct Outcome {
 Outcome run(const std::vector<std::string>& arguments) {
     auto child = ChildProcess::spawn(netipc_binary(), arguments, true);
     REQUIRE(child);
-    const auto exit = child->wait(run_timeout).value(); // throws (fails) on a timeout
+    const auto exit = required(child->wait(run_timeout));
     REQUIRE(exit.signal == 0);
     return {exit.code, child->out(), child->err()};
 }
@@ -97,9 +108,12 @@ public:
     }
 
     ChildProcess::Exit stop(int signal_number = SIGTERM) {
-        auto& child = child_.value();
-        REQUIRE(child.signal(signal_number));
-        const auto exit = child.wait(run_timeout).value(); // throws (fails) on a timeout
+        REQUIRE(child_.has_value());
+        if (!child_) {
+            return {};
+        }
+        REQUIRE(child_->signal(signal_number));
+        const auto exit = required(child_->wait(run_timeout));
         child_.reset();
         return exit;
     }
@@ -550,7 +564,8 @@ TEST_CASE("SIGTERM and SIGINT stop serve cleanly and leave no files behind",
         dir.address("inc"), config);
     REQUIRE(client);
     REQUIRE(client->refresh());
-    REQUIRE(client->status().session.value().selected_profile == netipc::wire::profile::shm_hybrid);
+    REQUIRE(required(client->status().session).selected_profile
+            == netipc::wire::profile::shm_hybrid);
     REQUIRE(client->call(1)->value == 2);
     const auto during = entries(dir);
     CHECK(std::ranges::find(during, "inc.sock") != during.end());
@@ -583,9 +598,7 @@ TEST_CASE("watch keeps the cache through a provider restart", "[cli][e2e][watch]
     const auto next_line_where = [&](auto wanted) {
         const auto deadline = std::chrono::steady_clock::now() + run_timeout;
         while (std::chrono::steady_clock::now() < deadline) {
-            auto line = watch->read_line(run_timeout);
-            REQUIRE(line);
-            auto parsed = json::parse(line.value());
+            auto parsed = json::parse(required(watch->read_line(run_timeout)));
             if (wanted(parsed)) {
                 return parsed;
             }
@@ -625,7 +638,7 @@ TEST_CASE("watch keeps the cache through a provider restart", "[cli][e2e][watch]
     CHECK(back.at("lookups").at("docker_nginx").at("path") == "/new/nginx");
 
     REQUIRE(watch->signal(SIGTERM));
-    CHECK(watch->wait(run_timeout).value().exited_with(0));
+    CHECK(required(watch->wait(run_timeout)).exited_with(0));
 }
 
 TEST_CASE("watch --count ends with the last refresh's status", "[cli][e2e][watch]") {
