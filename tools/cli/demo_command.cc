@@ -318,6 +318,7 @@ private:
                 return;
             }
         }
+        fmt::print("  restarting the provider with newer data (generation 2, one item fewer)\n");
         snapshot_ = start_provider(kind_cgroups_snapshot, {"--data", data_file});
         std::error_code ignored;
         fs::remove(data_file, ignored); // read at start-up; the run dir must end empty
