@@ -1,0 +1,244 @@
+// `netipc serve KIND`: a managed server for one service kind, e.g. a fake
+// provider to test a consumer against. Prints READY once it accepts
+// connections; SIGINT, SIGTERM or SIGHUP stop it cleanly (socket and SHM
+// files removed, exit status 0).
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <ranges>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "services/cgroups_snapshot_service.h"
+#include "services/defaults.h"
+#include "services/increment_service.h"
+#include "services/managed_server.h"
+#include "services/string_reverse_service.h"
+#include "tools/cli/command.h"
+#include "tools/cli/exit_codes.h"
+#include "tools/cli/options.h"
+#include "tools/cli/report.h"
+#include "tools/cli/signals.h"
+#include "tools/cli/snapshot_json.h"
+
+namespace netipc::cli {
+
+namespace {
+
+constexpr std::string_view command_name = "serve";
+
+struct ServeOptions {
+    std::string kind;
+    EndpointOptions endpoint;
+    std::string data_file;
+    std::uint32_t max_sessions = 0;
+    std::uint32_t max_request_bytes = 0;
+    std::uint32_t max_response_bytes = 0;
+    std::uint32_t delay_ms = 0;
+    bool fail = false;
+    bool verbose = false;
+};
+
+// Lets handlers that hold their answer back (--delay) be cut short when the
+// server stops, so shutdown never waits for a delay to run out.
+class Pause {
+public:
+    void sleep_for(std::chrono::milliseconds duration) {
+        std::unique_lock lock(mutex_);
+        (void)woken_.wait_for(lock, duration, [this] { return stopping_; });
+    }
+    void stop() {
+        {
+            const std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        woken_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable woken_;
+    bool stopping_ = false;
+};
+
+// Reverses the request's text into the response, as the reference servers do.
+Result<void> reverse(const codecs::StringReverseView& request, codecs::StringReverseBuilder& out) {
+    auto room = out.text_buffer(request.text.size());
+    if (!room) {
+        return std::unexpected(room.error());
+    }
+    std::ranges::copy(std::views::reverse(request.text), room->begin());
+    return {};
+}
+
+// Adds what --delay and --fail ask for around a builder-filling handler.
+template <class S, class Fill>
+auto with_test_behaviour(const ServeOptions& options, Pause& pause, Fill fill) {
+    using RequestView = typename S::Codec::RequestView;
+    using ResponseBuilder = typename S::Codec::ResponseBuilder;
+    return
+        [delay = std::chrono::milliseconds(options.delay_ms), fail_all = options.fail, &pause,
+         fill = std::move(fill)](const RequestView& request, ResponseBuilder& out) -> Result<void> {
+            if (delay.count() > 0) {
+                pause.sleep_for(delay);
+            }
+            if (fail_all) {
+                return fail(Errc::internal, "serve --fail: every request fails");
+            }
+            return fill(request, out);
+        };
+}
+
+template <class S, class Handler>
+int run_server(const ServeOptions& options, const services::ServerConfig& config,
+               const TerminationSignals& signals, Pause& pause, Handler handler) {
+    const auto address = options.endpoint.address();
+    auto server = services::ManagedServer<S>::start(address, config, std::move(handler));
+    if (!server) {
+        return report_failure(command_name,
+                              fmt::format("cannot listen at {}", describe_endpoint(address)),
+                              server.error());
+    }
+    if (options.verbose) {
+        fmt::print(stderr, "netipc serve: {} at {} (transport {}), pid {}\n", options.kind,
+                   describe_endpoint(address), options.endpoint.transport, ::getpid());
+    }
+    (void)std::fputs("READY\n", stdout);
+    (void)std::fflush(stdout);
+
+    const int signal_number = signals.wait();
+    pause.stop();
+    (*server)->stop();
+    if (options.verbose) {
+        const auto stats = (*server)->stats();
+        fmt::print(stderr,
+                   "netipc serve: stopped by signal {}: {} sessions, {} requests, {} handler "
+                   "failures\n",
+                   signal_number, stats.sessions_accepted, stats.requests_served,
+                   stats.handler_failures);
+    }
+    return to_int(ExitCode::ok);
+}
+
+int run_serve(ServeOptions& options) {
+    if (options.endpoint.service.empty()) {
+        options.endpoint.service = options.kind;
+    }
+    const bool snapshot_kind = options.kind == kind_cgroups_snapshot;
+    if (!options.data_file.empty() && !snapshot_kind) {
+        return report_usage(command_name, "--data is only for cgroups-snapshot");
+    }
+
+    services::ServerConfig config = server_config(options.endpoint);
+    config.max_sessions = options.max_sessions;
+    config.request_payload_bytes = options.max_request_bytes;
+    config.response_payload_bytes = options.max_response_bytes;
+
+    // Data is loaded before anything listens: a bad file is a usage error,
+    // and a consumer never sees a provider that cannot answer.
+    auto snapshot = std::make_shared<codecs::CgroupsSnapshotData>();
+    if (snapshot_kind) {
+        if (options.data_file.empty()) {
+            *snapshot = sample_snapshot();
+        } else {
+            auto loaded = load_snapshot_file(options.data_file);
+            if (!loaded) {
+                return report_usage(command_name, loaded.error());
+            }
+            *snapshot = std::move(*loaded);
+        }
+        // Grant a response ceiling the whole snapshot fits in, unless told.
+        const std::size_t size = codecs::CgroupsSnapshot::encoded_size(*snapshot);
+        if (size > services::defaults::payload_growth_cap && options.max_response_bytes == 0) {
+            return report_usage(command_name,
+                                fmt::format("the snapshot encodes to {} bytes, more than the {} a "
+                                            "client grows to; pass --max-response-bytes",
+                                            size, services::defaults::payload_growth_cap));
+        }
+        if (config.response_payload_bytes == 0) {
+            config.response_payload_bytes =
+                std::max(services::defaults::response_payload_bytes,
+                         std::bit_ceil(static_cast<std::uint32_t>(size)));
+        }
+    } else if (options.kind == kind_string_reverse && config.response_payload_bytes == 0) {
+        // An answer is as long as its request: grant what requests may grow to.
+        config.response_payload_bytes = config.request_payload_bytes != 0
+                                            ? config.request_payload_bytes
+                                            : services::defaults::payload_growth_cap;
+    }
+
+    const TerminationSignals signals; // before the server starts any thread
+    Pause pause;
+    if (options.kind == kind_increment) {
+        auto plus_one = [](const codecs::IncrementView& request,
+                           codecs::IncrementBuilder& out) -> Result<void> {
+            out.set(request.value + 1); // wraps at 2^64 like C unsigned arithmetic
+            return {};
+        };
+        return run_server<services::IncrementService>(
+            options, config, signals, pause,
+            with_test_behaviour<services::IncrementService>(options, pause, plus_one));
+    }
+    if (options.kind == kind_string_reverse) {
+        return run_server<services::StringReverseService>(
+            options, config, signals, pause,
+            with_test_behaviour<services::StringReverseService>(options, pause, reverse));
+    }
+    auto answer = [snapshot](const codecs::CgroupsSnapshotRequestView&,
+                             codecs::CgroupsSnapshotBuilder& out) {
+        return services::CgroupsSnapshotService::respond(out, *snapshot);
+    };
+    return run_server<services::CgroupsSnapshotService>(
+        options, config, signals, pause,
+        with_test_behaviour<services::CgroupsSnapshotService>(options, pause, answer));
+}
+
+} // namespace
+
+Command add_serve_command(CLI::App& program) {
+    auto options = std::make_shared<ServeOptions>();
+    auto* command = program.add_subcommand(
+        "serve",
+        "Run a provider: a managed server for one service kind. Prints READY when it accepts "
+        "connections; SIGINT/SIGTERM stop it and remove its files.");
+    command
+        ->add_option("kind", options->kind,
+                     "increment (answers value+1), string-reverse (answers the reversed "
+                     "string), cgroups-snapshot (serves --data or a built-in sample)")
+        ->required()
+        ->check(CLI::IsMember({std::string(kind_increment), std::string(kind_string_reverse),
+                               std::string(kind_cgroups_snapshot)}))
+        ->type_name("KIND");
+    add_endpoint_options(*command, options->endpoint, ServiceOption::defaults_to_kind);
+    command
+        ->add_option("--data", options->data_file,
+                     "cgroups-snapshot: JSON file {\"systemd_enabled\",\"generation\",\"items\":"
+                     "[{\"name\",\"path\",\"options\",\"enabled\",\"hash\"}]}; a missing hash is "
+                     "simple_hash(name)")
+        ->type_name("FILE");
+    add_unsigned_option(*command, "--max-sessions", options->max_sessions,
+                        "Sessions served at once (default 64)", std::uint32_t{1});
+    add_unsigned_option(*command, "--max-request-bytes", options->max_request_bytes,
+                        "Largest request ceiling a client may propose (default 1048576)",
+                        std::uint32_t{1});
+    add_unsigned_option(*command, "--max-response-bytes", options->max_response_bytes,
+                        "Response ceiling granted to every session (default: what the kind "
+                        "needs, at least 65536)",
+                        std::uint32_t{1});
+    add_unsigned_option(*command, "--delay", options->delay_ms,
+                        "Hold every answer back this many milliseconds (to test timeouts)")
+        ->type_name("MS");
+    command->add_flag("--fail", options->fail,
+                      "Answer every request INTERNAL_ERROR (to test error handling)");
+    command->add_flag("-v,--verbose", options->verbose,
+                      "Say on stderr where it listens and, at the end, what it served");
+    command->footer(exit_code_help());
+    return {command, [options] { return run_serve(*options); }};
+}
+
+} // namespace netipc::cli
