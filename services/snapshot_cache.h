@@ -75,9 +75,14 @@ public:
     // lookup is fine. An empty cache reads as an empty index.
     class ReadGuard {
     public:
-        [[nodiscard]] const Index& index() const noexcept { return *index_; }
-        const Index* operator->() const noexcept { return index_; }
-        const Index& operator*() const noexcept { return *index_; }
+        // Lvalue guards only: `cache.read()->find(...)` would hand out views
+        // into an index the temporary guard no longer protects.
+        [[nodiscard]] const Index& index() const& noexcept { return *index_; }
+        const Index* operator->() const& noexcept { return index_; }
+        const Index& operator*() const& noexcept { return *index_; }
+        const Index& index() const&& = delete;
+        const Index* operator->() const&& = delete;
+        const Index& operator*() const&& = delete;
 
     private:
         friend class SnapshotCache;

@@ -160,7 +160,10 @@ TEMPLATE_TEST_CASE("a snapshot cache fills, rebuilds and survives its provider",
     REQUIRE_FALSE(first);
     CHECK(first.error().code == Errc::not_found);
     CHECK_FALSE(cache->ready());
-    CHECK_FALSE(cache->read()->find(cgroup_name(0)));
+    {
+        const auto guard = cache->read();
+        CHECK_FALSE(guard->find(cgroup_name(0)));
+    }
     CHECK(cache->status().refresh_failures == 1);
     CHECK_FALSE(cache->status().last_success);
 
@@ -182,18 +185,36 @@ TEMPLATE_TEST_CASE("a snapshot cache fills, rebuilds and survives its provider",
     // A later refresh rebuilds from scratch.
     source.replace(make_snapshot(2, 8));
     REQUIRE(cache->refresh());
-    CHECK(cache->read()->generation() == 2);
-    CHECK(cache->read()->size() == 8);
-    CHECK_FALSE(cache->read()->find(cgroup_name(12)));
-    CHECK(cache->read()->find(cgroup_name(7))->path == cgroup_path(2, 7));
+    {
+        const auto guard = cache->read();
+        CHECK(guard->generation() == 2);
+    }
+    {
+        const auto guard = cache->read();
+        CHECK(guard->size() == 8);
+    }
+    {
+        const auto guard = cache->read();
+        CHECK_FALSE(guard->find(cgroup_name(12)));
+    }
+    {
+        const auto guard = cache->read();
+        CHECK(guard->find(cgroup_name(7))->path == cgroup_path(2, 7));
+    }
 
     // The provider goes away: refreshes fail, the cache stays.
     server->stop();
     REQUIRE_FALSE(cache->refresh());
     REQUIRE_FALSE(cache->refresh());
     CHECK(cache->ready());
-    CHECK(cache->read()->generation() == 2);
-    CHECK(cache->read()->find(cgroup_name(7)));
+    {
+        const auto guard = cache->read();
+        CHECK(guard->generation() == 2);
+    }
+    {
+        const auto guard = cache->read();
+        CHECK(guard->find(cgroup_name(7)));
+    }
     auto status = cache->status();
     CHECK(status.refresh_successes == 2);
     CHECK(status.refresh_failures == 3);
@@ -205,8 +226,14 @@ TEMPLATE_TEST_CASE("a snapshot cache fills, rebuilds and survives its provider",
     source.replace(make_snapshot(3, 20));
     server = serve<TestType>(dir, source);
     REQUIRE(cache->refresh());
-    CHECK(cache->read()->generation() == 3);
-    CHECK(cache->read()->size() == 20);
+    {
+        const auto guard = cache->read();
+        CHECK(guard->generation() == 3);
+    }
+    {
+        const auto guard = cache->read();
+        CHECK(guard->size() == 20);
+    }
     CHECK(cache->status().connection == ClientState::ready);
 }
 
@@ -227,14 +254,23 @@ TEST_CASE("a malformed snapshot keeps the previous cache and drops the session",
     REQUIRE_FALSE(refreshed);
     CHECK(refreshed.error().code != Errc::not_ready);
     CHECK(cache->client().state() == ClientState::broken);
-    CHECK(cache->read()->generation() == 5);
-    CHECK(cache->read()->size() == 10);
+    {
+        const auto guard = cache->read();
+        CHECK(guard->generation() == 5);
+    }
+    {
+        const auto guard = cache->read();
+        CHECK(guard->size() == 10);
+    }
     (*broken)->stop();
 
     source.replace(make_snapshot(6, 4));
     good = serve<Baseline>(dir, source);
     REQUIRE(cache->refresh());
-    CHECK(cache->read()->generation() == 6);
+    {
+        const auto guard = cache->read();
+        CHECK(guard->generation() == 6);
+    }
 }
 
 TEMPLATE_TEST_CASE("readers holding guards never see a torn or freed cache",
@@ -277,7 +313,10 @@ TEMPLATE_TEST_CASE("readers holding guards never see a torn or freed cache",
     }
     CHECK(inconsistent == 0);
     CHECK(lookups > 0);
-    CHECK(cache->read()->generation() == 40);
+    {
+        const auto guard = cache->read();
+        CHECK(guard->generation() == 40);
+    }
 }
 
 TEMPLATE_TEST_CASE("a large snapshot with long strings", "[services][cache][large]", Baseline,
