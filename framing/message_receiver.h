@@ -26,6 +26,10 @@ namespace netipc::framing {
 struct ReceivedMessage {
     wire::MessageHeader header{};
     wire::Bytes payload;
+    // The items of a batch of more than one item, its directory already
+    // validated (so nobody parses it twice); empty for any other message.
+    // Borrows `payload`'s bytes.
+    std::optional<wire::BatchView> batch;
 };
 
 class MessageReceiver {
@@ -131,15 +135,19 @@ Result<ReceivedMessage> MessageReceiver::receive_body(Connection& connection,
             return std::unexpected(rest.error());
         }
     }
-    const wire::Bytes payload(buffer_.data() + wire::message_header_size, header.payload_len);
+    ReceivedMessage message{
+        header, wire::Bytes(buffer_.data() + wire::message_header_size, header.payload_len),
+        std::nullopt};
     // A directory exists only when a batch holds more than one item (the
     // reference receiver checks it under the same condition).
     if (header.is_batch() && header.item_count > 1) {
-        if (auto batch = wire::BatchView::parse(payload, header.item_count); !batch) {
+        auto batch = wire::BatchView::parse(message.payload, header.item_count);
+        if (!batch) {
             return std::unexpected(batch.error());
         }
+        message.batch = *batch;
     }
-    return ReceivedMessage{header, payload};
+    return message;
 }
 
 template <PacketConnection Connection>

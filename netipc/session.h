@@ -155,7 +155,7 @@ public:
             on_item(0U, *view);
             return {};
         }
-        wire::BatchBuilder batch(outgoing_, count);
+        auto batch = wire::BatchBuilder::sized(outgoing_, count);
         for (const auto& request : requests) {
             auto slot = batch.reserve(C::request_size(request));
             if (!slot) {
@@ -181,7 +181,7 @@ public:
         if (!response->header.is_batch() || response->header.item_count != count) {
             return fail(Errc::protocol_violation, "batch answered with a different item count");
         }
-        auto items = wire::BatchView::parse(response->payload, count);
+        auto items = batch_items(*response);
         if (!items) {
             return std::unexpected(items.error());
         }
@@ -412,22 +412,37 @@ private:
         return error.code == Errc::overflow ? not_built(error) : handler_failed(error);
     }
 
+    // The items of a received batch of more than one item. A receiver that
+    // validated the directory already hands it over; another framing's is
+    // parsed here.
+    static Result<wire::BatchView> batch_items(const Received& message) {
+        if constexpr (requires { message.batch; }) {
+            if (message.batch) {
+                return *message.batch;
+            }
+        }
+        return wire::BatchView::parse(message.payload, message.header.item_count);
+    }
+
     template <class Handler>
     Answer answer_batch(const Received& request, Handler& handler) {
-        auto items = wire::BatchView::parse(request.payload, request.header.item_count);
+        auto items = batch_items(request);
         if (!items) {
             return malformed(items.error());
         }
-        wire::BatchBuilder batch(outgoing_, request.header.item_count);
+        auto batch = wire::BatchBuilder::sized(outgoing_, items->size());
         for (std::uint32_t i = 0; i < items->size(); ++i) {
             auto view = C::decode_request((*items)[i]);
             if (!view) {
                 return malformed(view.error());
             }
-            // Builders need their whole room up front, so each item is built
-            // in a scratch area and then copied into the batch.
-            auto room = scratch_for_item();
-            typename C::ResponseBuilder builder{room};
+            // Each item is built in place: the builder gets all the room
+            // left in the batch, and the batch records what it wrote.
+            auto room = batch.open_item();
+            if (!room) {
+                return not_built(room.error());
+            }
+            typename C::ResponseBuilder builder{*room};
             if (auto handled = handler(*view, builder); !handled) {
                 return not_built_or_failed(handled.error());
             }
@@ -435,8 +450,8 @@ private:
             if (!length) {
                 return not_built(length.error());
             }
-            if (auto added = batch.add(wire::Bytes(room.data(), *length)); !added) {
-                return not_built(added.error());
+            if (auto committed = batch.commit_item(*length); !committed) {
+                return not_built(committed.error());
             }
         }
         auto length = batch.finish();
@@ -446,22 +461,13 @@ private:
         return *length;
     }
 
-    // A per-item build area separate from the batch being assembled.
-    wire::MutableBytes scratch_for_item() {
-        if (item_scratch_.size() != outgoing_.size()) {
-            item_scratch_.resize(outgoing_.size());
-        }
-        return item_scratch_;
-    }
-
     Connection connection_;
     Parameters parameters_;
     Role role_;
     std::uint32_t send_packet_size_;
     typename F::Receiver receiver_;
-    std::vector<std::byte> outgoing_;     // requests (client) or responses (server)
-    std::vector<std::byte> item_scratch_; // server: one batch item at a time
-    std::uint64_t next_message_id_ = 1;   // the first request of a session is id 1
+    std::vector<std::byte> outgoing_;   // requests (client) or responses (server)
+    std::uint64_t next_message_id_ = 1; // the first request of a session is id 1
 };
 
 } // namespace netipc
