@@ -8,6 +8,12 @@
 // Every benchmark uses wall-clock time (UseRealTime): the client thread spends
 // most of a round trip blocked, so CPU time would overstate the rate.
 //
+// The raw ceiling waits with a plain blocking recv() and no timeout, the
+// least a round trip can cost. netipc's calls carry a 30 s deadline (Level
+// 2's default), which its receive honours with SO_RCVTIMEO, armed once and
+// then reused, and its server waits without a deadline; neither watches an
+// abort signal (one that does pays for poll(): see raw_seqpacket_poll).
+//
 // On a VM whose idle vCPUs halt (cpuidle governor haltpoll), waking a
 // sleeping peer can take ~40 us instead of ~2 us, and which regime a run
 // lands in depends on what else the host is doing. Compare ratios only from
@@ -79,9 +85,10 @@ std::size_t batch_message_size(std::uint32_t items) {
 enum class Wait : bool {
     // Blocking recv(): the thread sleeps in the socket's wait queue.
     blocking,
-    // What the netipc transport does to honour deadlines and abort signals:
-    // a non-blocking recv() that fails with EAGAIN, poll(), then recv() again.
-    // Not a ceiling: a diagnostic that isolates the cost of that pattern.
+    // What the netipc transport does when it watches an abort signal (and
+    // did for every receive before): a non-blocking recv() that fails with
+    // EAGAIN, poll(), then recv() again. Not a ceiling: a diagnostic that
+    // isolates the cost of that pattern.
     poll,
 };
 
