@@ -469,3 +469,26 @@ TEST_CASE("commit_item refuses what open_item did not offer", "[wire]") {
     PackedDirectoryWriter writer(tiny, 8, 0); // the prefix alone overflows
     REQUIRE_ERRC(writer.open_item(), Errc::overflow);
 }
+
+TEST_CASE("open_item on a growing builder grows its directory first", "[wire]") {
+    // 16 slots to start with; the buffer holds exactly 40 items, so growth
+    // must not reserve more directory than the final batch needs.
+    constexpr std::size_t exact_size = std::size_t{40} * 16;
+    Buffer grown(exact_size);
+    BatchBuilder builder(grown);
+    for (std::uint64_t value = 0; value < 40; ++value) {
+        auto room = builder.open_item();
+        REQUIRE_OK(room);
+        auto written = Increment::encode_request(value, *room);
+        REQUIRE_OK(written);
+        REQUIRE_OK(builder.commit_item(*written));
+    }
+    auto length = builder.finish();
+    REQUIRE_OK(length);
+    REQUIRE(*length == exact_size);
+    auto view = BatchView::parse(test::first_bytes(grown, *length), 40);
+    REQUIRE_OK(view);
+    for (std::uint32_t i = 0; i < 40; ++i) {
+        REQUIRE(increment_value((*view)[i]) == i);
+    }
+}
