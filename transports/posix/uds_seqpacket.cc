@@ -34,9 +34,10 @@ constexpr std::uint32_t kernel_packet_reserve = 32;
 // Clients queued before accept(); beyond it connect() waits (until its
 // deadline). The kernel caps it at net.core.somaxconn.
 constexpr int listen_backlog = 128;
-// Most packets are a header and a payload; more pieces than this spill into
-// a heap-allocated iovec array.
-constexpr std::size_t inline_pieces = 16;
+// Framing sends a header and a payload slice (two pieces); more pieces than
+// this spill into a heap-allocated iovec array. Kept small because the
+// array is zeroed on every send.
+constexpr std::size_t inline_pieces = 4;
 // A competing server can re-create the path between our unlink and bind; a
 // few rounds settle it, and a path that keeps being taken is in use.
 constexpr int max_bind_attempts = 4;
