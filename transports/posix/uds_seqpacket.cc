@@ -102,18 +102,19 @@ Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal
     }
 }
 
-// One recvmsg() into `out`, turned into the transport's vocabulary;
-// nullopt when nothing was received yet (EAGAIN: empty queue or SO_RCVTIMEO
-// fired; EINTR: a signal): the caller decides how to wait.
+// One recv() into `out`, turned into the transport's vocabulary; nullopt
+// when nothing was received yet (EAGAIN: empty queue or SO_RCVTIMEO fired;
+// EINTR: a signal): the caller decides how to wait.
+//
+// recv(), not recvmsg(): a round trip of recvmsg()s measured ~0.15 us
+// slower here (the kernel copies and checks the msghdr). MSG_TRUNC makes a
+// SEQPACKET recv() return the packet's real length (Linux 3.4+), which is
+// how a packet longer than `out` shows. No control buffer: descriptors a
+// peer might pass are closed by the kernel.
 std::optional<Result<std::size_t>> receive_once(int fd, wire::MutableBytes out, int flags) {
-    iovec vector{out.data(), out.size()};
-    msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    // No control buffer: descriptors a peer might pass are closed by the kernel.
-    const ssize_t received = ::recvmsg(fd, &message, flags | MSG_CMSG_CLOEXEC);
+    const ssize_t received = ::recv(fd, out.data(), out.size(), flags | MSG_TRUNC);
     if (received >= 0) {
-        if ((static_cast<unsigned>(message.msg_flags) & MSG_TRUNC) != 0) {
+        if (static_cast<std::size_t>(received) > out.size()) {
             return fail(Errc::protocol_violation, "packet larger than the receive buffer");
         }
         if (received == 0) {
@@ -129,7 +130,7 @@ std::optional<Result<std::size_t>> receive_once(int fd, wire::MutableBytes out, 
     if (is_peer_gone(error)) {
         return fail(Errc::disconnected, "peer reset the connection", error);
     }
-    return fail(Errc::os_error, "recvmsg() failed", error);
+    return fail(Errc::os_error, "recv() failed", error);
 }
 
 // Linux runs socket timeouts on the timer wheel: measured here, SO_RCVTIMEO

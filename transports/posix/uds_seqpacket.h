@@ -11,7 +11,7 @@
 // what netipc does.
 //
 // How a receive waits (the one trade-off in this file):
-//   - no AbortSignal: one blocking recvmsg(), bounded by SO_RCVTIMEO. A
+//   - no AbortSignal: one blocking recv(), bounded by SO_RCVTIMEO. A
 //     round trip then costs a single syscall per side, like a raw ping-pong.
 //     Linux fires socket timeouts late (timer-wheel rounding: up to an
 //     eighth of the timeout plus a few ticks; a 20 s timeout measured
@@ -21,9 +21,9 @@
 //     timeout is precise. The deadline is therefore kept as exactly as on
 //     the poll path. The armed value is remembered, and calls with similar
 //     deadlines (the usual per-call timeout) do no setsockopt() at all;
-//   - with an AbortSignal (or under 40 ms left): recvmsg(MSG_DONTWAIT), and
+//   - with an AbortSignal (or under 40 ms left): recv(MSG_DONTWAIT), and
 //     on EAGAIN poll() on the socket and the abort descriptor, then
-//     recvmsg() again. Watching an abort costs that poll() per waited packet;
+//     recv() again. Watching an abort costs that poll() per waited packet;
 //     a raised abort still wins over a packet already queued.
 // Sends always use sendmsg(MSG_DONTWAIT) and poll() for room on EAGAIN.
 //
@@ -83,7 +83,7 @@ public:
         // while waiting; Errc::timeout at `deadline`; Errc::disconnected when
         // the peer closed; Errc::protocol_violation when the packet was larger
         // than `out` (the kernel dropped its tail; the session is unusable).
-        // Without `abort` the wait is a blocking recvmsg() (see the top of
+        // Without `abort` the wait is a blocking recv() (see the top of
         // this file); with it, a poll().
         Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
                                            const AbortSignal* abort);
