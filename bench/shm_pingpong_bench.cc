@@ -9,7 +9,7 @@
 // Every benchmark uses wall-clock time (UseRealTime): the client thread spends
 // most of a round trip waiting, so CPU time would say nothing useful.
 //
-// The raw ceiling does what the netipc region does, minus everything else:
+// The raw ping-pong does what the netipc region does, minus everything else:
 // per direction a sequence number, a length, a futex word and a message
 // area; the publisher writes the message, stores the length and the
 // sequence (release), bumps the futex word and wakes it; the consumer spins
@@ -17,10 +17,17 @@
 // shared (not FUTEX_PRIVATE) futexes because a cross-process data plane has
 // to, and netipc's region does.
 //
-// Two raw diagnostics (not ceilings) isolate what netipc's waits add: a
-// FUTEX_WAIT with a 10 ms timeout instead of none (ShmRegion::wait() always
-// sleeps in slices so it can re-check liveness), and on the client side a
-// kill(owner, 0) before every sleep as well.
+// Two raw ceilings, which differ only in how the consumer sleeps:
+//   - timed (the primary ceiling): FUTEX_WAIT with a timeout, the time left
+//     until the call's deadline (30 s from the start of each round trip,
+//     Level 2's default per-call timeout). This is the wait the protocol
+//     mandates, "spin, then a futex wait with a timeout", so that a dead
+//     peer is noticed; netipc is held to it.
+//   - untimed: FUTEX_WAIT without a timeout. Faster (no kernel timer to arm
+//     and cancel), but a peer that dies leaves the other side asleep
+//     forever, so no robust implementation can match it: a second line
+//     for reference, never the target.
+// netipc's calls carry the same 30 s deadline.
 //
 // On a VM whose idle vCPUs halt, waking a sleeping peer can take ~40 us
 // instead of ~2 us, and which regime a run lands in depends on what else
@@ -39,7 +46,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -132,16 +138,17 @@ void cpu_relax() noexcept {
 }
 
 // How a raw end sleeps once its spin runs out.
-enum class Sleep : std::uint8_t {
-    // FUTEX_WAIT without a timeout: the ceiling.
-    plain,
-    // What netipc's ShmRegion::wait() does on the server side: FUTEX_WAIT
-    // with a 10 ms timeout (a slice). Not a ceiling: a diagnostic.
-    sliced,
-    // What it does on the client side: the same, plus kill(owner, 0) before
-    // every sleep to notice a dead server. Not a ceiling: a diagnostic.
-    sliced_owner_check,
+enum class Sleep : bool {
+    // FUTEX_WAIT with a timeout: the time left until the wait's deadline.
+    // The protocol's wait, and the primary ceiling.
+    timed,
+    // FUTEX_WAIT without a timeout: a reference, not a target.
+    untimed,
 };
+
+// Level 2's default per-call timeout: the deadline of every raw round trip
+// and of every netipc call in these benchmarks.
+constexpr auto call_timeout = bench::call_timeout;
 
 // One anonymous shared mapping with a request and a response direction, each
 // a control block followed by a `capacity`-byte message area, each direction
@@ -191,8 +198,10 @@ public:
     }
 
     // Waits until the direction's sequence moves past `last_seen` (updated)
-    // and returns the published length. `sleep` says how it sleeps.
-    std::uint32_t wait(int direction, std::uint64_t& last_seen, Sleep sleep) const noexcept {
+    // and returns the published length. `sleep` says how it sleeps; a timed
+    // sleep lasts at most until `deadline` (the benchmark never reaches it).
+    std::uint32_t wait(int direction, std::uint64_t& last_seen, Sleep sleep,
+                       std::chrono::steady_clock::time_point deadline) const noexcept {
         RawDirection& control = this->control(direction);
         for (std::uint32_t i = 0; i < spin_tries; ++i) {
             const std::uint64_t seq = control.seq.load(std::memory_order_acquire);
@@ -211,12 +220,17 @@ public:
                 last_seen = seq;
                 return control.length.load(std::memory_order_acquire);
             }
+            timespec left{};
             const timespec* timeout = nullptr;
-            if (sleep != Sleep::plain) {
-                timeout = &netipc_slice;
-            }
-            if (sleep == Sleep::sliced_owner_check) {
-                (void)::kill(owner_pid_, 0);
+            if (sleep == Sleep::timed) {
+                const auto remaining = std::max(deadline - std::chrono::steady_clock::now(),
+                                                std::chrono::steady_clock::duration::zero());
+                const auto seconds = std::chrono::floor<std::chrono::seconds>(remaining);
+                left.tv_sec = static_cast<time_t>(seconds.count());
+                left.tv_nsec = static_cast<long>(
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(remaining - seconds)
+                        .count());
+                timeout = &left;
             }
             (void)::syscall(SYS_futex, futex_word(control.futex), FUTEX_WAIT, signal, timeout,
                             nullptr, 0);
@@ -224,14 +238,9 @@ public:
     }
 
 private:
-    // A relative FUTEX_WAIT timeout, as ShmRegion::wait() passes: netipc's
-    // waits are always sliced so they can check the peer's liveness.
-    static constexpr timespec netipc_slice{.tv_sec = 0, .tv_nsec = 10'000'000};
-
     std::size_t stride_;
     std::size_t size_;
     std::byte* base_ = nullptr;
-    pid_t owner_pid_ = ::getpid();
 };
 
 constexpr int request_direction = 0;
@@ -244,12 +253,14 @@ public:
         if (!channel_.ok()) {
             return;
         }
-        // The echo is the server: it never checks its own liveness.
-        const Sleep echo_sleep = sleep == Sleep::plain ? Sleep::plain : Sleep::sliced;
-        echo_ = std::thread([this, echo_sleep] {
+        echo_ = std::thread([this, sleep] {
             std::uint64_t last_seen = 0;
             for (;;) {
-                const std::uint32_t size = channel_.wait(request_direction, last_seen, echo_sleep);
+                // A server waiting for the next request has no call deadline;
+                // a timed wait still bounds its sleep to notice a dead client.
+                const std::uint32_t size =
+                    channel_.wait(request_direction, last_seen, sleep,
+                                  std::chrono::steady_clock::now() + call_timeout);
                 if (size == 0) {
                     return; // the client is done: the benchmark is over
                 }
@@ -276,7 +287,7 @@ private:
 // One message of `size` bytes there and back per iteration; the client
 // copies the answer out, as a receiver that keeps it must.
 void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t items_per_trip,
-                     Sleep sleep = Sleep::plain) {
+                     Sleep sleep) {
     RawEcho echo(size, sleep);
     if (!echo.ok()) {
         state.SkipWithError("mmap() failed");
@@ -288,8 +299,9 @@ void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t ite
     std::uint64_t last_seen = 0;
     // The loop variable only drives Google Benchmark's timing.
     for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores)
+        const auto deadline = std::chrono::steady_clock::now() + call_timeout;
         channel.publish(request_direction, out.data(), out.size());
-        const std::uint32_t received = channel.wait(response_direction, last_seen, sleep);
+        const std::uint32_t received = channel.wait(response_direction, last_seen, sleep, deadline);
         if (received != size) {
             state.SkipWithError("raw echo answered the wrong size");
             break;
@@ -300,31 +312,26 @@ void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t ite
     state.SetItemsProcessed(state.iterations() * items_per_trip);
 }
 
-void raw_shm_pingpong(benchmark::State& state) {
-    raw_round_trips(state, single_message_size, 1);
+void raw_shm_timed_pingpong(benchmark::State& state) {
+    raw_round_trips(state, single_message_size, 1, Sleep::timed);
 }
-BENCHMARK(raw_shm_pingpong)->UseRealTime();
+BENCHMARK(raw_shm_timed_pingpong)->UseRealTime();
 
-void raw_shm_sliced_pingpong(benchmark::State& state) {
-    raw_round_trips(state, single_message_size, 1, Sleep::sliced);
+void raw_shm_untimed_pingpong(benchmark::State& state) {
+    raw_round_trips(state, single_message_size, 1, Sleep::untimed);
 }
-BENCHMARK(raw_shm_sliced_pingpong)->UseRealTime();
+BENCHMARK(raw_shm_untimed_pingpong)->UseRealTime();
 
-void raw_shm_sliced_owner_check_pingpong(benchmark::State& state) {
-    raw_round_trips(state, single_message_size, 1, Sleep::sliced_owner_check);
-}
-BENCHMARK(raw_shm_sliced_owner_check_pingpong)->UseRealTime();
-
-void raw_shm_batch_pingpong(benchmark::State& state) {
+void raw_shm_timed_batch_pingpong(benchmark::State& state) {
     const auto items = static_cast<std::uint32_t>(state.range(0));
     const std::size_t size = batch_message_size(items);
     if (size == 0) {
         state.SkipWithError("cannot size the batch message");
         return;
     }
-    raw_round_trips(state, size, items);
+    raw_round_trips(state, size, items, Sleep::timed);
 }
-BENCHMARK(raw_shm_batch_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
+BENCHMARK(raw_shm_timed_batch_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
 
 // --- netipc ------------------------------------------------------------------
 
@@ -357,9 +364,9 @@ void warn_if_slow_regime(const netipc::bench::RecordingReporter& reporter) {
     };
     std::string slow;
     for (const Probe probe :
-         {Probe{"raw_shm_pingpong", 1}, Probe{"raw_shm_sliced_pingpong", 1},
-          Probe{"raw_shm_sliced_owner_check_pingpong", 1}, Probe{"raw_shm_batch_pingpong/16", 16},
-          Probe{"raw_shm_batch_pingpong/256", 256}, Probe{"netipc_shm_increment_pingpong", 1},
+         {Probe{"raw_shm_timed_pingpong", 1}, Probe{"raw_shm_untimed_pingpong", 1},
+          Probe{"raw_shm_timed_batch_pingpong/16", 16},
+          Probe{"raw_shm_timed_batch_pingpong/256", 256}, Probe{"netipc_shm_increment_pingpong", 1},
           Probe{"netipc_shm_increment_batch_pingpong/16", 16}}) {
         const auto rate = reporter.rate(probe.key);
         if (!rate || *rate <= 0) {
@@ -387,20 +394,21 @@ int main(int argc, char** argv) {
         return 1;
     }
     warn_if_slow_regime(reporter);
-    netipc::bench::print_ratio(reporter, "netipc/raw shm single", "netipc_shm_increment_pingpong",
-                               "raw_shm_pingpong");
-    netipc::bench::print_ratio(reporter, "raw-sliced/raw shm single", "raw_shm_sliced_pingpong",
-                               "raw_shm_pingpong");
-    netipc::bench::print_ratio(reporter, "raw-sliced-owner-check/raw shm single",
-                               "raw_shm_sliced_owner_check_pingpong", "raw_shm_pingpong");
-    netipc::bench::print_ratio(reporter, "netipc/raw-sliced-owner-check shm single",
-                               "netipc_shm_increment_pingpong",
-                               "raw_shm_sliced_owner_check_pingpong");
+    std::printf(
+        "raw-timed: spin, then a futex wait with the call's deadline (the protocol's "
+        "wait, the primary ceiling); raw-untimed: a futex wait without a timeout (a "
+        "dead peer would never be noticed; reference only)\n");
+    netipc::bench::print_ratio(reporter, "netipc/raw-timed shm single (primary)",
+                               "netipc_shm_increment_pingpong", "raw_shm_timed_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc/raw-untimed shm single (reference)",
+                               "netipc_shm_increment_pingpong", "raw_shm_untimed_pingpong");
+    netipc::bench::print_ratio(reporter, "raw-timed/raw-untimed shm single (cost of the timeout)",
+                               "raw_shm_timed_pingpong", "raw_shm_untimed_pingpong");
     for (const std::uint32_t items : {16U, max_batch_items}) {
         const std::string args = std::to_string(items);
-        netipc::bench::print_ratio(reporter, "netipc/raw shm batch/" + args,
+        netipc::bench::print_ratio(reporter, "netipc/raw-timed shm batch/" + args + " (primary)",
                                    "netipc_shm_increment_batch_pingpong/" + args,
-                                   "raw_shm_batch_pingpong/" + args);
+                                   "raw_shm_timed_batch_pingpong/" + args);
     }
     benchmark::Shutdown();
     return 0;

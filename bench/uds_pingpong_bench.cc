@@ -8,6 +8,12 @@
 // Every benchmark uses wall-clock time (UseRealTime): the client thread spends
 // most of a round trip blocked, so CPU time would overstate the rate.
 //
+// The raw ceiling waits with a plain blocking recv() and no timeout, the
+// least a round trip can cost. netipc's calls carry a 30 s deadline (Level
+// 2's default), which its receive honours with SO_RCVTIMEO, armed once and
+// then reused, and its server waits without a deadline; neither watches an
+// abort signal (one that does pays for poll(): see raw_seqpacket_poll).
+//
 // On a VM whose idle vCPUs halt (cpuidle governor haltpoll), waking a
 // sleeping peer can take ~40 us instead of ~2 us, and which regime a run
 // lands in depends on what else the host is doing. Compare ratios only from
@@ -16,6 +22,7 @@
 // (the ratios then use the median of the repetitions).
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,18 +83,24 @@ std::size_t batch_message_size(std::uint32_t items) {
 // --- raw ceiling -----------------------------------------------------------
 
 // How a raw end waits for the next packet.
-enum class Wait : bool {
+enum class Wait : std::uint8_t {
     // Blocking recv(): the thread sleeps in the socket's wait queue.
     blocking,
-    // What the netipc transport does to honour deadlines and abort signals:
-    // a non-blocking recv() that fails with EAGAIN, poll(), then recv() again.
-    // Not a ceiling: a diagnostic that isolates the cost of that pattern.
+    // The same, on a client socket with a 30 s SO_RCVTIMEO, which is how a
+    // netipc call bounds its blocking receive by its deadline (the echo
+    // waits without one, as netipc's server does). Not a ceiling: a
+    // diagnostic that isolates what the timeout itself costs.
+    blocking_timed,
+    // What the netipc transport does when it watches an abort signal (and
+    // did for every receive before): a non-blocking recv() that fails with
+    // EAGAIN, poll(), then recv() again. Not a ceiling: a diagnostic that
+    // isolates the cost of that pattern.
     poll,
 };
 
 // Receives one packet into `buffer`; its size, or -1.
 ssize_t receive(int fd, std::vector<std::byte>& buffer, Wait wait) {
-    if (wait == Wait::blocking) {
+    if (wait != Wait::poll) {
         return ::recv(fd, buffer.data(), buffer.size(), 0);
     }
     for (;;) {
@@ -148,10 +161,17 @@ private:
 // One packet of `size` bytes there and back per iteration.
 void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t items_per_trip,
                      Wait wait = Wait::blocking) {
-    RawEcho echo(size, wait);
+    RawEcho echo(size, wait == Wait::poll ? Wait::poll : Wait::blocking);
     if (echo.fd() < 0) {
         state.SkipWithError("socketpair() failed");
         return;
+    }
+    if (wait == Wait::blocking_timed) {
+        const timeval timeout{.tv_sec = 30, .tv_usec = 0};
+        if (::setsockopt(echo.fd(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) != 0) {
+            state.SkipWithError("setsockopt(SO_RCVTIMEO) failed");
+            return;
+        }
     }
     std::vector<std::byte> out(size, std::byte{0x2A});
     std::vector<std::byte> in(size);
@@ -170,6 +190,11 @@ void raw_seqpacket_pingpong(benchmark::State& state) {
     raw_round_trips(state, single_message_size, 1);
 }
 BENCHMARK(raw_seqpacket_pingpong)->UseRealTime();
+
+void raw_seqpacket_timed_pingpong(benchmark::State& state) {
+    raw_round_trips(state, single_message_size, 1, Wait::blocking_timed);
+}
+BENCHMARK(raw_seqpacket_timed_pingpong)->UseRealTime();
 
 void raw_seqpacket_poll_pingpong(benchmark::State& state) {
     raw_round_trips(state, single_message_size, 1, Wait::poll);
@@ -209,6 +234,10 @@ int main(int argc, char** argv) {
         return 1;
     }
     netipc::bench::print_ratio(reporter, "netipc/raw single", "netipc_uds_increment_pingpong",
+                               "raw_seqpacket_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc/raw-timed single", "netipc_uds_increment_pingpong",
+                               "raw_seqpacket_timed_pingpong");
+    netipc::bench::print_ratio(reporter, "raw-timed/raw single", "raw_seqpacket_timed_pingpong",
                                "raw_seqpacket_pingpong");
     netipc::bench::print_ratio(reporter, "netipc/raw-poll single", "netipc_uds_increment_pingpong",
                                "raw_seqpacket_poll_pingpong");

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "netipc/concepts/transport.h"
@@ -25,6 +26,10 @@ namespace netipc::framing {
 struct ReceivedMessage {
     wire::MessageHeader header{};
     wire::Bytes payload;
+    // The items of a batch of more than one item, its directory already
+    // validated (so nobody parses it twice); empty for any other message.
+    // Borrows `payload`'s bytes.
+    std::optional<wire::BatchView> batch;
 };
 
 class MessageReceiver {
@@ -48,9 +53,25 @@ public:
     Result<ReceivedMessage> receive(Connection& connection, Deadline deadline,
                                     const AbortSignal* abort = nullptr);
 
+    // After a receive() that failed once the message's header had decoded
+    // (payload or item count over the limits, a length that disagrees with
+    // the packet, a broken chunk sequence or batch directory, or a transport
+    // failure between chunks): that header, so a server can still answer
+    // its message_id with a terminal status. Empty after a successful
+    // receive() and after a failure before any header decoded.
+    [[nodiscard]] const std::optional<wire::MessageHeader>& failed_header() const noexcept {
+        return failed_header_;
+    }
+
     [[nodiscard]] const wire::DirectionalLimits& limits() const noexcept { return limits_; }
 
 private:
+    // The rest of a message whose first packet (`first_len` bytes in
+    // buffer_) carried `header`.
+    template <PacketConnection Connection>
+    Result<ReceivedMessage> receive_body(Connection& connection, const wire::MessageHeader& header,
+                                         std::size_t first_len, Deadline deadline,
+                                         const AbortSignal* abort);
     template <PacketConnection Connection>
     Result<void> receive_continuations(Connection& connection, const wire::MessageHeader& header,
                                        std::uint32_t chunk_count, Deadline deadline,
@@ -59,11 +80,13 @@ private:
     std::vector<std::byte> buffer_;
     wire::DirectionalLimits limits_;
     std::uint32_t packet_size_;
+    std::optional<wire::MessageHeader> failed_header_;
 };
 
 template <PacketConnection Connection>
 Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadline deadline,
                                                  const AbortSignal* abort) {
+    failed_header_.reset();
     const wire::MutableBytes first_room(buffer_.data(), buffer_.size());
     auto received = connection.receive_packet(first_room, deadline, abort);
     if (!received) {
@@ -73,14 +96,26 @@ Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadlin
     if (!header) {
         return std::unexpected(header.error());
     }
-    if (auto within = wire::check_limits(*header, limits_); !within) {
+    auto message = receive_body(connection, *header, *received, deadline, abort);
+    if (!message) {
+        failed_header_ = *header;
+    }
+    return message;
+}
+
+template <PacketConnection Connection>
+Result<ReceivedMessage> MessageReceiver::receive_body(Connection& connection,
+                                                      const wire::MessageHeader& header,
+                                                      std::size_t first_len, Deadline deadline,
+                                                      const AbortSignal* abort) {
+    if (auto within = wire::check_limits(header, limits_); !within) {
         return std::unexpected(within.error());
     }
-    const std::size_t total = wire::message_header_size + std::size_t{header->payload_len};
+    const std::size_t total = wire::message_header_size + std::size_t{header.payload_len};
     if (total <= packet_size_) {
         // Trailing bytes after the payload are ignored, as the reference
         // receiver does; a short packet is a violation.
-        if (*received < total) {
+        if (first_len < total) {
             return fail(Errc::protocol_violation, "packet shorter than its payload_len");
         }
     } else {
@@ -88,27 +123,31 @@ Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadlin
             buffer_.resize(total); // keeps the first packet; grows once per new maximum
         }
         // A chunked message fills its first packet completely.
-        if (*received != packet_size_) {
+        if (first_len != packet_size_) {
             return fail(Errc::bad_chunk, "first chunk of a chunked message is not a full packet");
         }
-        auto chunk_count = wire::chunk_count_for(header->payload_len, packet_size_);
+        auto chunk_count = wire::chunk_count_for(header.payload_len, packet_size_);
         if (!chunk_count) {
             return std::unexpected(chunk_count.error());
         }
-        if (auto rest = receive_continuations(connection, *header, *chunk_count, deadline, abort);
+        if (auto rest = receive_continuations(connection, header, *chunk_count, deadline, abort);
             !rest) {
             return std::unexpected(rest.error());
         }
     }
-    const wire::Bytes payload(buffer_.data() + wire::message_header_size, header->payload_len);
+    ReceivedMessage message{
+        header, wire::Bytes(buffer_.data() + wire::message_header_size, header.payload_len),
+        std::nullopt};
     // A directory exists only when a batch holds more than one item (the
     // reference receiver checks it under the same condition).
-    if (header->is_batch() && header->item_count > 1) {
-        if (auto batch = wire::BatchView::parse(payload, header->item_count); !batch) {
+    if (header.is_batch() && header.item_count > 1) {
+        auto batch = wire::BatchView::parse(message.payload, header.item_count);
+        if (!batch) {
             return std::unexpected(batch.error());
         }
+        message.batch = *batch;
     }
-    return ReceivedMessage{*header, payload};
+    return message;
 }
 
 template <PacketConnection Connection>

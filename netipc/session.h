@@ -155,7 +155,7 @@ public:
             on_item(0U, *view);
             return {};
         }
-        wire::BatchBuilder batch(outgoing_, count);
+        auto batch = wire::BatchBuilder::sized(outgoing_, count);
         for (const auto& request : requests) {
             auto slot = batch.reserve(C::request_size(request));
             if (!slot) {
@@ -181,7 +181,7 @@ public:
         if (!response->header.is_batch() || response->header.item_count != count) {
             return fail(Errc::protocol_violation, "batch answered with a different item count");
         }
-        auto items = wire::BatchView::parse(response->payload, count);
+        auto items = batch_items(*response);
         if (!items) {
             return std::unexpected(items.error());
         }
@@ -199,31 +199,29 @@ public:
 
     // Receives one request and answers it with `handler(view, builder)`,
     // which returns Result<void>. A batch request is dispatched item by item
-    // and answered in order. A handler failure is answered INTERNAL_ERROR
-    // with an empty payload and reported to the caller as Errc::internal (the
-    // caller then closes the session).
+    // and answered in order. A request that cannot be served is answered
+    // with a terminal status and an empty payload, and its error returned
+    // (the caller then closes the session): over the negotiated limits
+    // LIMIT_EXCEEDED, malformed (once its header decoded) BAD_ENVELOPE, a
+    // handler failure INTERNAL_ERROR.
     template <class Handler>
     // NOLINTNEXTLINE(cppcoreguidelines-missing-std-forward): invoked once per item
     Result<void> serve_one(Handler&& handler, Deadline deadline,
                            const AbortSignal* abort = nullptr) {
         auto request = receive(deadline, abort);
         if (!request) {
+            answer_unreceived(request.error(), deadline);
             return std::unexpected(request.error());
         }
         const wire::MessageHeader& header = request->header;
-        if (header.kind != wire::MessageKind::request
-            || header.code != static_cast<std::uint16_t>(C::method)
-            || (header.is_batch() && !C::batchable)) {
+        if (!is_request_for_this_method(header)) {
             return fail(Errc::protocol_violation, "expected a request for this session's method");
         }
         const bool batch = header.is_batch() && header.item_count > 1;
         auto answered =
             batch ? answer_batch(*request, handler) : answer_single(request->payload, handler);
         if (!answered) {
-            // A terminal status with an empty payload; the caller closes.
-            const auto failure = wire::make_response_header(C::method, header.message_id, 0,
-                                                            answered.error().status);
-            (void)F::send(connection_, failure, {}, send_packet_size_, deadline);
+            send_terminal_status(header.message_id, answered.error().status, deadline);
             return std::unexpected(answered.error().error);
         }
         auto response = wire::make_response_header(C::method, header.message_id,
@@ -305,6 +303,39 @@ private:
     static std::unexpected<Failure> handler_failed(const Error& error) {
         return std::unexpected(Failure{error, wire::TransportStatus::internal_error});
     }
+    static bool is_request_for_this_method(const wire::MessageHeader& header) noexcept {
+        return header.kind == wire::MessageKind::request
+               && header.code == static_cast<std::uint16_t>(C::method)
+               && (!header.is_batch() || C::batchable);
+    }
+
+    // A terminal status with an empty payload; the caller closes the session
+    // after it, so a failure to send it changes nothing.
+    void send_terminal_status(std::uint64_t message_id, wire::TransportStatus status,
+                              Deadline deadline) {
+        const auto header = wire::make_response_header(C::method, message_id, 0, status);
+        (void)F::send(connection_, header, {}, send_packet_size_, deadline);
+    }
+
+    // A request that failed to arrive whole but whose header decoded is
+    // still answered by its message_id: LIMIT_EXCEEDED when it is over the
+    // negotiated limits (so the client may reconnect with larger ones),
+    // BAD_ENVELOPE when it is malformed. Transport failures (timeout, abort,
+    // a peer gone between chunks) are not answered.
+    void answer_unreceived(const Error& error, Deadline deadline) {
+        if constexpr (requires { receiver_.failed_header(); }) {
+            const auto& header = receiver_.failed_header();
+            if (!header || !is_protocol_error(error.code) || !is_request_for_this_method(*header)) {
+                return;
+            }
+            send_terminal_status(header->message_id,
+                                 error.code == Errc::limit_exceeded
+                                     ? wire::TransportStatus::limit_exceeded
+                                     : wire::TransportStatus::bad_envelope,
+                                 deadline);
+        }
+    }
+
     // A response that does not fit the agreed ceiling is LIMIT_EXCEEDED, so a
     // client may reconnect with larger ceilings.
     static std::unexpected<Failure> not_built(const Error& error) {
@@ -381,22 +412,37 @@ private:
         return error.code == Errc::overflow ? not_built(error) : handler_failed(error);
     }
 
+    // The items of a received batch of more than one item. A receiver that
+    // validated the directory already hands it over; another framing's is
+    // parsed here.
+    static Result<wire::BatchView> batch_items(const Received& message) {
+        if constexpr (requires { message.batch; }) {
+            if (message.batch) {
+                return *message.batch;
+            }
+        }
+        return wire::BatchView::parse(message.payload, message.header.item_count);
+    }
+
     template <class Handler>
     Answer answer_batch(const Received& request, Handler& handler) {
-        auto items = wire::BatchView::parse(request.payload, request.header.item_count);
+        auto items = batch_items(request);
         if (!items) {
             return malformed(items.error());
         }
-        wire::BatchBuilder batch(outgoing_, request.header.item_count);
+        auto batch = wire::BatchBuilder::sized(outgoing_, items->size());
         for (std::uint32_t i = 0; i < items->size(); ++i) {
             auto view = C::decode_request((*items)[i]);
             if (!view) {
                 return malformed(view.error());
             }
-            // Builders need their whole room up front, so each item is built
-            // in a scratch area and then copied into the batch.
-            auto room = scratch_for_item();
-            typename C::ResponseBuilder builder{room};
+            // Each item is built in place: the builder gets all the room
+            // left in the batch, and the batch records what it wrote.
+            auto room = batch.open_item();
+            if (!room) {
+                return not_built(room.error());
+            }
+            typename C::ResponseBuilder builder{*room};
             if (auto handled = handler(*view, builder); !handled) {
                 return not_built_or_failed(handled.error());
             }
@@ -404,8 +450,8 @@ private:
             if (!length) {
                 return not_built(length.error());
             }
-            if (auto added = batch.add(wire::Bytes(room.data(), *length)); !added) {
-                return not_built(added.error());
+            if (auto committed = batch.commit_item(*length); !committed) {
+                return not_built(committed.error());
             }
         }
         auto length = batch.finish();
@@ -415,22 +461,13 @@ private:
         return *length;
     }
 
-    // A per-item build area separate from the batch being assembled.
-    wire::MutableBytes scratch_for_item() {
-        if (item_scratch_.size() != outgoing_.size()) {
-            item_scratch_.resize(outgoing_.size());
-        }
-        return item_scratch_;
-    }
-
     Connection connection_;
     Parameters parameters_;
     Role role_;
     std::uint32_t send_packet_size_;
     typename F::Receiver receiver_;
-    std::vector<std::byte> outgoing_;     // requests (client) or responses (server)
-    std::vector<std::byte> item_scratch_; // server: one batch item at a time
-    std::uint64_t next_message_id_ = 1;   // the first request of a session is id 1
+    std::vector<std::byte> outgoing_;   // requests (client) or responses (server)
+    std::uint64_t next_message_id_ = 1; // the first request of a session is id 1
 };
 
 } // namespace netipc

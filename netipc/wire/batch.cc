@@ -12,13 +12,14 @@ constexpr std::uint32_t initial_batch_slots = 16;
 } // namespace
 
 BatchBuilder::BatchBuilder(MutableBytes out, std::uint32_t max_items) noexcept
-    : writer_(out, 0, std::min(max_items, initial_batch_slots)), max_items_(max_items) {}
+    : BatchBuilder(out, max_items, std::min(max_items, initial_batch_slots)) {}
 
-Result<MutableBytes> BatchBuilder::reserve(std::size_t length) noexcept {
-    if (writer_.item_count() >= max_items_) {
-        return fail(Errc::limit_exceeded, "batch already holds the negotiated maximum of items");
-    }
-    return writer_.append(length);
+BatchBuilder BatchBuilder::sized(MutableBytes out, std::uint32_t item_count) noexcept {
+    return {out, item_count, item_count};
+}
+
+std::unexpected<Error> BatchBuilder::too_many_items() noexcept {
+    return fail(Errc::limit_exceeded, "batch already holds the negotiated maximum of items");
 }
 
 Result<void> BatchBuilder::add(Bytes item) noexcept {

@@ -17,15 +17,40 @@ inline constexpr std::uint32_t no_item_limit = std::numeric_limits<std::uint32_t
 class BatchBuilder {
 public:
     // `max_items` is the negotiated batch-item ceiling: adding more fails
-    // with Errc::limit_exceeded.
+    // with Errc::limit_exceeded. The directory starts small and grows (items
+    // slide up when it does).
     explicit BatchBuilder(MutableBytes out, std::uint32_t max_items = no_item_limit) noexcept;
+
+    // For a batch of exactly `item_count` items (the count is known up
+    // front, as when answering a batch): the directory is laid out once for
+    // all of them, so no item ever slides, and at most `item_count` items
+    // fit (Errc::limit_exceeded beyond).
+    static BatchBuilder sized(MutableBytes out, std::uint32_t item_count) noexcept;
 
     // Copies one encoded item into the batch.
     Result<void> add(Bytes item) noexcept;
 
     // Reserves `length` bytes for an item the caller encodes in place; the
     // span is valid until the next add/reserve/finish.
-    Result<MutableBytes> reserve(std::size_t length) noexcept;
+    Result<MutableBytes> reserve(std::size_t length) noexcept {
+        if (writer_.item_count() >= max_items_) [[unlikely]] {
+            return too_many_items();
+        }
+        return writer_.append(length);
+    }
+
+    // For an item built in place by something that needs its room up front
+    // and says its length afterwards (a codec's ResponseBuilder):
+    // open_item() returns all the room the next item may take,
+    // commit_item(length) records the item built at its start. See
+    // PackedDirectoryWriter::open_item() for the rules.
+    Result<MutableBytes> open_item() noexcept {
+        if (writer_.item_count() >= max_items_) [[unlikely]] {
+            return too_many_items();
+        }
+        return writer_.open_item();
+    }
+    Result<void> commit_item(std::size_t length) noexcept { return writer_.commit_item(length); }
 
     // Returns the payload length (directory, items and tail padding).
     Result<std::size_t> finish() noexcept { return writer_.finish(TailPadding::to_alignment); }
@@ -34,6 +59,10 @@ public:
     [[nodiscard]] std::uint32_t item_count() const noexcept { return writer_.item_count(); }
 
 private:
+    BatchBuilder(MutableBytes out, std::uint32_t max_items, std::uint32_t reserved_slots) noexcept
+        : writer_(out, 0, reserved_slots), max_items_(max_items) {}
+    static std::unexpected<Error> too_many_items() noexcept;
+
     PackedDirectoryWriter writer_;
     std::uint32_t max_items_;
 };

@@ -27,12 +27,12 @@ bool PackedDirectoryWriter::grow_directory(std::size_t next_length) noexcept {
     const auto doubled = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
         std::uint64_t{reserved_slots_} * 2U, 4U, std::numeric_limits<std::uint32_t>::max()));
     const std::array<std::uint32_t, 2> candidates{doubled, reserved_slots_ + 1U};
-    const auto fits = [&](std::uint32_t slots) {
+    const auto leaves_room = [&](std::uint32_t slots) {
         const std::size_t item_start =
             prefix_len_ + std::size_t{slots} * directory_entry_size + align8(packed_len_);
         return item_start <= out_.size() && next_length <= out_.size() - item_start;
     };
-    const auto* chosen = std::ranges::find_if(candidates, fits);
+    const auto* chosen = std::ranges::find_if(candidates, leaves_room);
     if (chosen == candidates.end()) {
         return false;
     }
@@ -54,7 +54,7 @@ void PackedDirectoryWriter::trim_directory() noexcept {
     reserved_slots_ = needed;
 }
 
-Result<MutableBytes> PackedDirectoryWriter::append(std::size_t length) noexcept {
+Result<MutableBytes> PackedDirectoryWriter::append_slow(std::size_t length) noexcept {
     if (item_count_ == std::numeric_limits<std::uint32_t>::max()) {
         return fail(Errc::overflow, "too many items for a u32 item count");
     }
@@ -62,34 +62,42 @@ Result<MutableBytes> PackedDirectoryWriter::append(std::size_t length) noexcept 
         return fail(Errc::overflow, "no room for another directory entry");
     }
     const std::size_t offset = align8(packed_len_);
-    auto fits = [&] {
-        const std::size_t start = packed_start() + offset;
-        return start <= out_.size() && length <= out_.size() - start;
-    };
     // Reserved slots are only a hint: when they stand in the item's way,
     // give back the ones not needed yet rather than fail a payload whose
     // final, compacted form fits the buffer.
-    if (!fits()) {
+    if (!fits(offset, length)) {
         trim_directory();
-        if (!fits()) {
-            return fail(Errc::overflow, "no room for the item in the buffer");
+        if (!fits(offset, length)) {
+            return fail(Errc::overflow, offset + length > std::numeric_limits<std::uint32_t>::max()
+                                            ? "packed area exceeds the u32 offset range"
+                                            : "no room for the item in the buffer");
         }
     }
+    place_item(offset, length);
+    return out_.subspan(packed_start() + offset, length);
+}
+
+Result<MutableBytes> PackedDirectoryWriter::open_item_slow() noexcept {
+    if (item_count_ == std::numeric_limits<std::uint32_t>::max()) {
+        return fail(Errc::overflow, "too many items for a u32 item count");
+    }
+    if (item_count_ == reserved_slots_ && !grow_directory(0)) {
+        return fail(Errc::overflow, "no room for another directory entry");
+    }
+    const std::size_t start = packed_start() + align8(packed_len_);
+    if (start > out_.size()) {
+        return fail(Errc::overflow, "no room for another item in the buffer");
+    }
+    return out_.subspan(start);
+}
+
+Result<void> PackedDirectoryWriter::refuse_commit(std::size_t offset,
+                                                  std::size_t length) const noexcept {
     const std::size_t start = packed_start() + offset;
-    if (offset + length > std::numeric_limits<std::uint32_t>::max()) {
-        return fail(Errc::overflow, "packed area exceeds the u32 offset range");
+    if (item_count_ >= reserved_slots_ || start > out_.size() || length > out_.size() - start) {
+        return fail(Errc::invalid_argument, "item committed without open_item() or past its room");
     }
-    // Items of 8-byte multiples (the common case) need no padding; skipping
-    // the empty memset() saves a libc call per item on the batch hot path.
-    if (offset != packed_len_) {
-        std::memset(out_.data() + packed_start() + packed_len_, 0, offset - packed_len_);
-    }
-    const DirectoryEntry entry{static_cast<std::uint32_t>(offset),
-                               static_cast<std::uint32_t>(length)};
-    encode_unchecked(entry, out_.data() + prefix_len_ + item_count_ * directory_entry_size);
-    ++item_count_;
-    packed_len_ = offset + length;
-    return out_.subspan(start, length);
+    return fail(Errc::overflow, "packed area exceeds the u32 offset range");
 }
 
 Result<std::size_t> PackedDirectoryWriter::finish(TailPadding padding) noexcept {
@@ -136,11 +144,6 @@ Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
         }
     }
     return view;
-}
-
-Bytes PackedDirectoryView::item(std::uint32_t index) const noexcept {
-    const auto entry = load<DirectoryEntry>(directory_.data() + index * directory_entry_size);
-    return packed_.subspan(entry.offset, entry.length);
 }
 
 } // namespace netipc::wire

@@ -9,11 +9,15 @@
 //
 // The writer does not need the item count in advance: it reserves directory
 // slots, and when they run out it doubles them and slides the packed items
-// up (amortised O(1) per item). finish() compacts the directory to exactly
-// item_count entries, which is what the reference byte images show.
+// up (amortised O(1) per item). A caller that knows the count reserves
+// exactly that many slots and nothing ever slides. finish() compacts the
+// directory to exactly item_count entries, which is what the reference byte
+// images show.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <limits>
 
 #include <boost/hana/define_struct.hpp>
 
@@ -48,7 +52,43 @@ public:
     // Reserves `length` bytes for the next item at an 8-aligned offset and
     // returns them for the caller to fill. The span stays valid only until
     // the next call to append() or finish(). Errc::overflow if it cannot fit.
-    Result<MutableBytes> append(std::size_t length) noexcept;
+    // Inline for the common case (a free directory slot and room behind
+    // it): batches call it once per item.
+    Result<MutableBytes> append(std::size_t length) noexcept {
+        const std::size_t offset = align8(packed_len_);
+        if (item_count_ < reserved_slots_ && fits(offset, length)) [[likely]] {
+            place_item(offset, length);
+            return out_.subspan(packed_start() + offset, length);
+        }
+        return append_slow(length);
+    }
+
+    // For an item whose length is known only once it is built (a builder
+    // that needs its room up front): open_item() returns all the room the
+    // next item may take, from its 8-aligned start to the end of the
+    // buffer; the caller builds the item at its start and then
+    // commit_item()s the length it wrote. Nothing else may be called in
+    // between. Directory slots reserved but not yet used are not part of the
+    // room, so a writer reserved for exactly its item count offers the most.
+    // Bytes written past the committed length are overwritten or never sent.
+    // Errors: Errc::overflow when no item fits any more (open) or the
+    // packed area outgrows the u32 offsets (commit); Errc::invalid_argument
+    // for a commit without an open, or longer than the room.
+    Result<MutableBytes> open_item() noexcept {
+        const std::size_t start = packed_start() + align8(packed_len_);
+        if (item_count_ < reserved_slots_ && start <= out_.size()) [[likely]] {
+            return out_.subspan(start);
+        }
+        return open_item_slow();
+    }
+    Result<void> commit_item(std::size_t length) noexcept {
+        const std::size_t offset = align8(packed_len_);
+        if (item_count_ < reserved_slots_ && fits(offset, length)) [[likely]] {
+            place_item(offset, length);
+            return {};
+        }
+        return refuse_commit(offset, length);
+    }
 
     // Compacts the region and returns its total length, prefix included.
     // The writer must not be used after finish() except through reset().
@@ -64,6 +104,31 @@ private:
     [[nodiscard]] std::size_t packed_start() const noexcept {
         return prefix_len_ + std::size_t{reserved_slots_} * directory_entry_size;
     }
+    // Whether an item of `length` bytes at `offset` in the packed area fits
+    // the buffer behind the reserved directory, and the u32 offsets.
+    [[nodiscard]] bool fits(std::size_t offset, std::size_t length) const noexcept {
+        const std::size_t start = packed_start() + offset;
+        return start <= out_.size() && length <= out_.size() - start
+               && offset + length <= std::numeric_limits<std::uint32_t>::max();
+    }
+    // Records an item of `length` bytes at `offset` in the packed area (the
+    // caller checked that a slot is free and that the item fits).
+    void place_item(std::size_t offset, std::size_t length) noexcept {
+        // Items of 8-byte multiples (the common case) need no padding;
+        // skipping the empty memset() saves a libc call per item.
+        if (offset != packed_len_) {
+            std::memset(out_.data() + packed_start() + packed_len_, 0, offset - packed_len_);
+        }
+        const DirectoryEntry entry{static_cast<std::uint32_t>(offset),
+                                   static_cast<std::uint32_t>(length)};
+        encode_unchecked(entry, out_.data() + prefix_len_ + item_count_ * directory_entry_size);
+        ++item_count_;
+        packed_len_ = offset + length;
+    }
+    // The uncommon cases: growing or trimming the directory, and errors.
+    Result<MutableBytes> append_slow(std::size_t length) noexcept;
+    Result<MutableBytes> open_item_slow() noexcept;
+    [[nodiscard]] Result<void> refuse_commit(std::size_t offset, std::size_t length) const noexcept;
     bool grow_directory(std::size_t next_length) noexcept;
     // Shrinks the directory to the slots of the items so far plus one.
     void trim_directory() noexcept;
@@ -88,8 +153,12 @@ public:
     static Result<PackedDirectoryView> parse(Bytes region, std::uint32_t item_count) noexcept;
 
     [[nodiscard]] std::uint32_t size() const noexcept { return item_count_; }
-    // Item `index` (< size()); the bounds were checked by parse().
-    [[nodiscard]] Bytes item(std::uint32_t index) const noexcept;
+    // Item `index` (< size()); the bounds were checked by parse(). Inline:
+    // callers walk every item of a batch.
+    [[nodiscard]] Bytes item(std::uint32_t index) const noexcept {
+        const auto entry = load<DirectoryEntry>(directory_.data() + index * directory_entry_size);
+        return packed_.subspan(entry.offset, entry.length);
+    }
 
 private:
     Bytes directory_;

@@ -299,6 +299,16 @@ TEST_CASE("batches of 0, 1 and many items travel whole, chunked or not", "[frami
             for (std::uint32_t i = 0; i < items; ++i) {
                 CHECK(codecs::Increment::decode_request((*batch)[i])->value == i);
             }
+            // The receiver hands over the directory it validated, exactly
+            // when a directory exists (more than one item).
+            REQUIRE(message->batch.has_value() == (items > 1));
+            if (const auto& handed = message->batch; handed.has_value()) {
+                REQUIRE(handed->size() == items);
+                for (std::uint32_t i = 0; i < items; ++i) {
+                    CHECK((*handed)[i].data() == (*batch)[i].data());
+                    CHECK((*handed)[i].size() == (*batch)[i].size());
+                }
+            }
         }
     }
 }
@@ -312,6 +322,34 @@ TEST_CASE("a batch with an inconsistent directory is refused on receipt", "[fram
     auto [peer, end] = LoopbackConnection::make_pair(1024);
     end.inject_incoming(bytes);
     CHECK(receive_error(end, roomy, 1024) == Errc::bad_item_count);
+}
+
+TEST_CASE("a receive that fails after the header decoded keeps that header", "[framing]") {
+    const auto over =
+        wire::make_request_header(wire::MethodCode::increment, 41, roomy.max_payload_bytes + 1);
+    auto [peer, end] = LoopbackConnection::make_pair(1024);
+    framing::MessageReceiver receiver(roomy, 1024);
+
+    end.inject_incoming(encode_header(over));
+    REQUIRE(receiver.receive(end, Deadline::after(5s)).error() == Errc::limit_exceeded);
+    REQUIRE(receiver.failed_header().has_value());
+    CHECK(receiver.failed_header().value_or(wire::MessageHeader{}).message_id == 41);
+
+    // A header that does not decode has nothing to keep.
+    std::vector<std::byte> garbage(wire::message_header_size);
+    end.inject_incoming(garbage);
+    REQUIRE(receiver.receive(end, Deadline::after(5s)).error() == Errc::bad_magic);
+    CHECK_FALSE(receiver.failed_header().has_value());
+
+    // Nor has a success, or a transport failure before any header.
+    auto fine = wire::make_request_header(wire::MethodCode::increment, 42, 8);
+    auto bytes = encode_header(fine);
+    bytes.resize(wire::message_header_size + 8);
+    end.inject_incoming(bytes);
+    REQUIRE(receiver.receive(end, Deadline::after(5s)).has_value());
+    CHECK_FALSE(receiver.failed_header().has_value());
+    REQUIRE(receiver.receive(end, Deadline::after(0ms)).error() == Errc::timeout);
+    CHECK_FALSE(receiver.failed_header().has_value());
 }
 
 TEST_CASE("receive reports timeout, abort and disconnect distinctly", "[framing]") {

@@ -467,3 +467,112 @@ TEST_CASE("a request exactly at the negotiated ceiling goes through, one byte mo
     CHECK(session->call(std::string(55, 'x'), soon())->text == std::string(55, 'x'));
     CHECK_FALSE(server.join().has_value());
 }
+
+namespace {
+
+// Sends `header` and `payload` as one message straight through the framing,
+// bypassing Session::send's own limit check, as a broken or hostile client
+// would.
+template <class SessionType>
+void send_unchecked(SessionType& session, const wire::MessageHeader& header, wire::Bytes payload) {
+    REQUIRE(framing::Nipc::send(session.connection(), header, payload,
+                                session.parameters().packet_size, soon())
+                .has_value());
+}
+
+// The status the server answered with, after checking the answer is a
+// terminal one for `message_id`: empty payload, item_count 1.
+template <class SessionType>
+wire::TransportStatus terminal_status(SessionType& session, std::uint64_t message_id) {
+    auto answer = session.receive(soon());
+    REQUIRE(answer.has_value());
+    CHECK(answer->header.kind == wire::MessageKind::response);
+    CHECK(answer->header.message_id == message_id);
+    CHECK(answer->header.payload_len == 0);
+    CHECK(answer->header.item_count == 1);
+    CHECK_FALSE(answer->header.is_batch());
+    return answer->header.transport_status;
+}
+
+// A batch payload of `count` INCREMENT items into `buffer`.
+wire::Bytes increment_batch(std::vector<std::byte>& buffer, std::uint32_t count) {
+    buffer.assign(std::size_t{count} * 16 + 16, std::byte{0});
+    wire::BatchBuilder batch(buffer);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::array<std::byte, 8> item{};
+        REQUIRE(codecs::Increment::encode_request(i, item).has_value());
+        REQUIRE(batch.add(item).has_value());
+    }
+    return {buffer.data(), batch.finish().value()};
+}
+
+} // namespace
+
+TEST_CASE("a request the server cannot receive whole is answered by its message_id",
+          "[session][limits]") {
+    constexpr std::uint64_t id = 77;
+    const auto handler = increment_handler();
+    auto config = client_config(2);
+    config.max_request_payload_bytes = 64;
+
+    SECTION("payload_len over the request ceiling: LIMIT_EXCEEDED") {
+        ServerThread<codecs::Increment, decltype(handler)> server("over-payload", 4096,
+                                                                  server_config(), 1, handler);
+        auto session =
+            LoopbackSession<codecs::Increment>::connect({"over-payload", 4096}, config, soon());
+        REQUIRE(session.has_value());
+        const std::vector<std::byte> payload(100);
+        send_unchecked(*session, wire::make_request_header(wire::MethodCode::increment, id, 100),
+                       payload);
+        CHECK(terminal_status(*session, id) == wire::TransportStatus::limit_exceeded);
+        CHECK(server.join() == Errc::limit_exceeded);
+    }
+    SECTION("item_count over the batch-item ceiling: LIMIT_EXCEEDED") {
+        ServerThread<codecs::Increment, decltype(handler)> server("over-items", 4096,
+                                                                  server_config(), 1, handler);
+        auto session =
+            LoopbackSession<codecs::Increment>::connect({"over-items", 4096}, config, soon());
+        REQUIRE(session.has_value());
+        std::vector<std::byte> buffer;
+        const wire::Bytes payload = increment_batch(buffer, 3);
+        auto header = wire::make_request_header(wire::MethodCode::increment, id,
+                                                static_cast<std::uint32_t>(payload.size()));
+        header.flags = wire::flags::batch;
+        header.item_count = 3;
+        send_unchecked(*session, header, payload);
+        CHECK(terminal_status(*session, id) == wire::TransportStatus::limit_exceeded);
+        CHECK(server.join() == Errc::limit_exceeded);
+    }
+    SECTION("a batch directory pointing at a misaligned item: BAD_ENVELOPE") {
+        ServerThread<codecs::Increment, decltype(handler)> server("bad-directory", 4096,
+                                                                  server_config(), 1, handler);
+        auto session =
+            LoopbackSession<codecs::Increment>::connect({"bad-directory", 4096}, config, soon());
+        REQUIRE(session.has_value());
+        std::vector<std::byte> buffer;
+        const wire::Bytes good = increment_batch(buffer, 2);
+        std::vector<std::byte> payload(good.begin(), good.end());
+        payload[0] = std::byte{4}; // item 0 now starts 4 bytes into the packed area
+        auto header = wire::make_request_header(wire::MethodCode::increment, id,
+                                                static_cast<std::uint32_t>(payload.size()));
+        header.flags = wire::flags::batch;
+        header.item_count = 2;
+        send_unchecked(*session, header, payload);
+        CHECK(terminal_status(*session, id) == wire::TransportStatus::bad_envelope);
+        CHECK(server.join() == Errc::bad_alignment);
+    }
+    SECTION("a packet shorter than its payload_len: BAD_ENVELOPE") {
+        ServerThread<codecs::Increment, decltype(handler)> server("short-packet", 4096,
+                                                                  server_config(), 1, handler);
+        auto session =
+            LoopbackSession<codecs::Increment>::connect({"short-packet", 4096}, config, soon());
+        REQUIRE(session.has_value());
+        std::array<std::byte, wire::message_header_size + 4> packet{};
+        REQUIRE(wire::encode(wire::make_request_header(wire::MethodCode::increment, id, 8), packet)
+                    .has_value());
+        const std::array pieces{wire::Bytes(packet)};
+        REQUIRE(session->connection().send_packet(pieces, soon()).has_value());
+        CHECK(terminal_status(*session, id) == wire::TransportStatus::bad_envelope);
+        CHECK(server.join() == Errc::protocol_violation);
+    }
+}

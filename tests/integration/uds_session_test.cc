@@ -3,6 +3,7 @@
 // allocations across 10 000 round trips after warm-up (must be zero).
 #include <sys/stat.h>
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -163,6 +164,49 @@ TEST_CASE("CGROUPS_SNAPSHOT over UDS: a large chunked snapshot", "[integration][
     CHECK((*view)[1999].name == "system.slice_unit-1999.service");
     CHECK((*view)[1999].hash == codecs::simple_hash("system.slice_unit-1999.service"));
     CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("over UDS, a request over the server's ceiling is answered LIMIT_EXCEEDED",
+          "[integration][uds][limits]") {
+    TempRunDir dir;
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("over"), 1,
+                                                                    &testing::increment);
+    auto config = client_config();
+    config.max_request_payload_bytes = 64;
+    auto session = UdsSession<codecs::Increment>::connect(dir.address("over"), config, soon());
+    REQUIRE(session.has_value());
+    // Straight through the framing: Session::send would refuse it locally.
+    constexpr std::uint64_t id = 9001;
+    const std::vector<std::byte> payload(100);
+    REQUIRE(framing::Nipc::send(session->connection(),
+                                wire::make_request_header(wire::MethodCode::increment, id, 100),
+                                payload, session->parameters().packet_size, soon())
+                .has_value());
+    auto answer = session->receive(soon());
+    REQUIRE(answer.has_value());
+    CHECK(answer->header.kind == wire::MessageKind::response);
+    CHECK(answer->header.message_id == id);
+    CHECK(answer->header.transport_status == wire::TransportStatus::limit_exceeded);
+    CHECK(answer->header.payload_len == 0);
+    CHECK(server.join() == Errc::limit_exceeded);
+    // The server closed the session after its answer.
+    CHECK(session->receive(soon()).error().code == Errc::disconnected);
+}
+
+TEST_CASE("over UDS, a message without a usable header is not answered",
+          "[integration][uds][limits]") {
+    TempRunDir dir;
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("garbage"), 1,
+                                                                    &testing::increment);
+    auto session =
+        UdsSession<codecs::Increment>::connect(dir.address("garbage"), client_config(), soon());
+    REQUIRE(session.has_value());
+    const std::array<std::byte, wire::message_header_size + 8> garbage{}; // magic 0
+    const std::array pieces{wire::Bytes(garbage)};
+    REQUIRE(session->connection().send_packet(pieces, soon()).has_value());
+    CHECK(server.join() == Errc::bad_magic);
+    // No message_id to answer: the session just ends.
+    CHECK(session->receive(soon()).error().code == Errc::disconnected);
 }
 
 TEST_CASE("the socket file is 0600 and gone after the listener closes", "[integration][uds]") {

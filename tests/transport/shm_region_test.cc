@@ -375,9 +375,29 @@ TEST_CASE("a client waiting on a region whose owner died is disconnected", "[tra
     shm_test::patch<std::int32_t>(path, 8, shm_test::dead_pid());
     auto client = ShmRegion::attach(path, request_ceiling, response_ceiling);
     REQUIRE(client);
-    const auto result = client->wait(ShmDirection::response, 0, Deadline::never());
-    REQUIRE_FALSE(result);
-    CHECK(result.error() == Errc::disconnected);
+    SECTION("without an abort signal") {
+        const auto result = client->wait(ShmDirection::response, 0, Deadline::never());
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == Errc::disconnected);
+    }
+    SECTION("with an abort signal, which shortens the slices") {
+        auto abort = AbortSignal::create();
+        REQUIRE(abort);
+        const auto result = client->wait(ShmDirection::response, 0, Deadline::never(), &*abort);
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == Errc::disconnected);
+    }
+    SECTION("with a deadline shorter than a slice") {
+        // The sleep that reaches the deadline ran out too, so the owner is
+        // checked before the wait gives up.
+        auto patient = ShmRegion::attach(
+            path, request_ceiling, response_ceiling,
+            {.spin_tries = 0, .check_interval = 10ms, .owner_check_interval = 60s});
+        REQUIRE(patient);
+        const auto result = patient->wait(ShmDirection::response, 0, Deadline::after(500ms));
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == Errc::disconnected);
+    }
 }
 
 namespace {

@@ -2,6 +2,10 @@
 // packet boundaries, deadlines and aborts, disconnects, connect errors.
 #include "transports/posix/uds_seqpacket.h"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <array>
 #include <chrono>
 #include <concepts>
@@ -258,6 +262,154 @@ TEST_CASE("an abort raised before the call wins over a queued packet", "[transpo
     const auto received = pair.client.receive_packet(buffer, Deadline::after(5s), &*abort);
     REQUIRE(received.has_value());
     REQUIRE(*received == 6);
+}
+
+// --- blocking receives (no abort signal) -------------------------------------------
+
+namespace {
+
+bool is_non_blocking(int fd) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    REQUIRE(flags >= 0);
+    return (static_cast<unsigned>(flags) & O_NONBLOCK) != 0;
+}
+
+void make_non_blocking(int fd) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    REQUIRE(flags >= 0);
+    REQUIRE(::fcntl(fd, F_SETFL, static_cast<unsigned>(flags) | O_NONBLOCK) == 0);
+}
+
+std::chrono::microseconds armed_receive_timeout(int fd) {
+    timeval armed{};
+    socklen_t length = sizeof(armed);
+    REQUIRE(::getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &armed, &length) == 0);
+    return std::chrono::seconds(armed.tv_sec) + std::chrono::microseconds(armed.tv_usec);
+}
+
+// Sends `text` from another thread once `delay` has passed, so the receive
+// on the test thread is already waiting for it (and fails the test if the
+// send does not happen).
+std::jthread send_later(Connection& sender, std::string text, std::chrono::milliseconds delay) {
+    return std::jthread([&sender, text = std::move(text), delay] {
+        std::this_thread::sleep_for(delay);
+        (void)send_text(sender, text).has_value();
+    });
+}
+
+} // namespace
+
+TEST_CASE("connections are blocking descriptors, listeners are not", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    CHECK_FALSE(is_non_blocking(pair.client.native_handle()));
+    CHECK_FALSE(is_non_blocking(pair.server.native_handle()));
+    CHECK(is_non_blocking(pair.listener.native_handle()));
+    // A connect with an expired deadline is made without waiting, and still
+    // hands out a blocking descriptor.
+    auto quick = UdsSeqpacket::connect(dir.address(), Deadline::after(0ms));
+    REQUIRE(quick.has_value());
+    CHECK_FALSE(is_non_blocking(quick->native_handle()));
+}
+
+TEST_CASE("a blocking receive honours its deadline", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    std::array<std::byte, 64> buffer{};
+    const auto received = pair.client.receive_packet(buffer, Deadline::after(50ms), nullptr);
+    REQUIRE_FALSE(received.has_value());
+    CHECK(received.error() == Errc::timeout);
+    // Too little time left to arm a socket timeout: the receive polls.
+    CHECK(pair.client.receive_packet(buffer, Deadline::after(5ms), nullptr).error()
+          == Errc::timeout);
+}
+
+TEST_CASE("a longer deadline after a short one still waits for the packet", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    std::array<std::byte, 64> buffer{};
+    REQUIRE(pair.client.receive_packet(buffer, Deadline::after(50ms), nullptr).error()
+            == Errc::timeout);
+    const auto short_timeout = armed_receive_timeout(pair.client.native_handle());
+    CHECK(short_timeout > 0us);
+    CHECK(short_timeout < 50ms);
+
+    // The packet comes later than the short call's armed timeout would fire.
+    {
+        auto sender = send_later(pair.server, "late", 150ms);
+        const auto received = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
+        REQUIRE(received.has_value());
+        CHECK(*received == 4);
+    }
+    // The armed timeout was raised for the longer deadline, not left short.
+    CHECK(armed_receive_timeout(pair.client.native_handle()) > 1s);
+
+    // A receive without a deadline disarms it and waits as long as it takes.
+    {
+        auto sender = send_later(pair.server, "whenever", 50ms);
+        const auto received = pair.client.receive_packet(buffer, Deadline::never(), nullptr);
+        REQUIRE(received.has_value());
+        CHECK(*received == 8);
+    }
+    CHECK(armed_receive_timeout(pair.client.native_handle()) == 0us);
+}
+
+TEST_CASE("a socket the caller made non-blocking still waits until the deadline",
+          "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    make_non_blocking(pair.client.native_handle());
+    std::array<std::byte, 64> buffer{};
+    CHECK(pair.client.receive_packet(buffer, Deadline::after(50ms), nullptr).error()
+          == Errc::timeout);
+    {
+        auto sender = send_later(pair.server, "waited", 100ms);
+        const auto received = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
+        REQUIRE(received.has_value());
+        CHECK(*received == 6);
+    }
+    {
+        auto sender = send_later(pair.server, "forever", 50ms);
+        const auto received = pair.client.receive_packet(buffer, Deadline::never(), nullptr);
+        REQUIRE(received.has_value());
+        CHECK(*received == 7);
+    }
+    // The flag is the caller's: netipc left it as it was.
+    CHECK(is_non_blocking(pair.client.native_handle()));
+}
+
+TEST_CASE("a peer that closes ends a blocked receive with disconnected", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    std::array<std::byte, 64> buffer{};
+    netipc::Result<std::size_t> outcome = 0;
+    {
+        std::jthread closer([&] {
+            std::this_thread::sleep_for(50ms);
+            pair.server.close();
+        });
+        outcome = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
+    }
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error() == Errc::disconnected);
+}
+
+TEST_CASE("an abort signal still ends a receive on a non-blocking socket", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    make_non_blocking(pair.client.native_handle());
+    auto abort = AbortSignal::create();
+    REQUIRE(abort.has_value());
+    netipc::Result<std::size_t> outcome = 0;
+    {
+        std::jthread receiver([&] {
+            std::array<std::byte, 64> buffer{};
+            outcome = pair.client.receive_packet(buffer, Deadline::after(30s), &*abort);
+        });
+        abort->raise();
+    }
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error() == Errc::aborted);
 }
 
 TEST_CASE("accept honours its deadline and the abort signal", "[transport][uds]") {

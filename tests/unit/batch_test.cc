@@ -2,6 +2,7 @@
 // packed-items machinery underneath them (PackedDirectoryWriter / View).
 #include "netipc/wire/batch.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -325,6 +326,7 @@ TEST_CASE("directory growth past the reservation gives the same bytes as a big r
 
 TEST_CASE("BatchBuilder growth past its initial slots matches a big reservation", "[wire]") {
     std::vector<Buffer> items;
+    items.reserve(100);
     for (std::uint32_t i = 0; i < 100; ++i) {
         items.push_back(string_item(std::string(i % 7, 'x')));
     }
@@ -338,7 +340,7 @@ TEST_CASE("BatchBuilder growth past its initial slots matches a big reservation"
     for (const Buffer& item : items) {
         auto slot = writer.append(item.size());
         REQUIRE_OK(slot);
-        std::copy(item.begin(), item.end(), slot->begin());
+        std::ranges::copy(item, slot->begin());
     }
     auto direct_length = writer.finish(TailPadding::to_alignment);
     REQUIRE_OK(direct_length);
@@ -387,5 +389,106 @@ TEST_CASE("packed directory view gives each item its bytes", "[wire]") {
         for (std::byte b : item) {
             REQUIRE(b == static_cast<std::byte>(i + 1));
         }
+    }
+}
+
+TEST_CASE("a sized batch builder lays its directory out once and takes exactly its items",
+          "[wire]") {
+    std::vector<Buffer> items;
+    items.reserve(100);
+    for (std::uint32_t i = 0; i < 100; ++i) {
+        items.push_back(string_item(std::string(i % 7, 'x')));
+    }
+    Buffer grown(8192);
+    auto grown_length = build_batch(grown, items);
+    REQUIRE_OK(grown_length);
+    grown.resize(*grown_length);
+
+    Buffer sized(8192);
+    auto builder = BatchBuilder::sized(sized, 100);
+    for (const Buffer& item : items) {
+        REQUIRE_OK(builder.add(item));
+    }
+    REQUIRE_ERRC(builder.add(items.front()), Errc::limit_exceeded);
+    REQUIRE_ERRC(builder.open_item(), Errc::limit_exceeded);
+    auto length = builder.finish();
+    REQUIRE_OK(length);
+    sized.resize(*length);
+    REQUIRE(test::to_hex(sized) == test::to_hex(grown));
+}
+
+TEST_CASE("open_item and commit_item build items in place", "[wire]") {
+    const std::vector<std::string> texts{"a", "hello world", "", "xyz"};
+    Buffer in_place(256, std::byte{0xEE}); // stale bytes must not leak into padding
+    auto builder = BatchBuilder::sized(in_place, 4);
+    for (const std::string& text : texts) {
+        auto room = builder.open_item();
+        REQUIRE_OK(room);
+        // The room runs to the end of the buffer.
+        REQUIRE(room->data() + room->size() == in_place.data() + in_place.size());
+        // Scribble past the item, as a builder may, then encode the item.
+        std::fill(room->begin(), room->begin() + 24, std::byte{0xAB});
+        auto written = StringReverse::encode_request(text, *room);
+        REQUIRE_OK(written);
+        REQUIRE_OK(builder.commit_item(*written));
+    }
+    auto length = builder.finish();
+    REQUIRE_OK(length);
+    in_place.resize(*length);
+
+    std::vector<Buffer> items;
+    items.reserve(texts.size());
+    for (const std::string& text : texts) {
+        items.push_back(string_item(text));
+    }
+    Buffer copied(256);
+    auto copied_length = build_batch(copied, items);
+    REQUIRE_OK(copied_length);
+    copied.resize(*copied_length);
+    REQUIRE(test::to_hex(in_place) == test::to_hex(copied));
+}
+
+TEST_CASE("commit_item refuses what open_item did not offer", "[wire]") {
+    Buffer out(40);
+    auto builder = BatchBuilder::sized(out, 2); // 16 bytes of directory, 24 of room
+    auto room = builder.open_item();
+    REQUIRE_OK(room);
+    REQUIRE(room->size() == 24);
+    REQUIRE_ERRC(builder.commit_item(25), Errc::invalid_argument);
+    REQUIRE_OK(builder.commit_item(24));
+    // The buffer is full: no room for the second item...
+    auto second = builder.open_item();
+    REQUIRE_OK(second);
+    REQUIRE(second->empty());
+    REQUIRE_OK(builder.commit_item(0));
+    // ...and a third commit has no directory slot to go to.
+    REQUIRE_ERRC(builder.commit_item(0), Errc::invalid_argument);
+    REQUIRE(builder.item_count() == 2);
+
+    Buffer tiny(4);
+    PackedDirectoryWriter writer(tiny, 8, 0); // the prefix alone overflows
+    REQUIRE_ERRC(writer.open_item(), Errc::overflow);
+}
+
+TEST_CASE("open_item on a growing builder grows its directory first", "[wire]") {
+    // 16 slots to start with; the buffer holds exactly 40 items, so growth
+    // must not reserve more directory than the final batch needs.
+    constexpr std::size_t exact_size = std::size_t{40} * 16;
+    Buffer grown(exact_size);
+    BatchBuilder builder(grown);
+    for (std::uint64_t value = 0; value < 40; ++value) {
+        auto room = builder.open_item();
+        REQUIRE_OK(room);
+        auto written = Increment::encode_request(value, *room);
+        REQUIRE_OK(written);
+        REQUIRE_OK(builder.commit_item(*written));
+    }
+    auto length = builder.finish();
+    REQUIRE_OK(length);
+    REQUIRE(*length == exact_size);
+    auto view = BatchView::parse(test::first_bytes(grown, *length), 40);
+    REQUIRE_OK(view);
+    for (std::uint32_t i = 0; i < 40; ++i) {
+        REQUIRE(increment_value((*view)[i]) == i);
     }
 }

@@ -34,7 +34,7 @@ inline std::string to_hex(std::span<const std::byte> data) {
     std::string out;
     char cell[4];
     for (std::size_t i = 0; i < data.size(); ++i) {
-        std::snprintf(cell, sizeof cell, "%02x", static_cast<unsigned>(data[i]));
+        (void)std::snprintf(cell, sizeof cell, "%02x", static_cast<unsigned>(data[i]));
         out += cell;
         out += (i % 16 == 15 || i + 1 == data.size()) ? '\n' : ' ';
     }

@@ -16,8 +16,13 @@
 // Once SHM is active a "packet" is a whole message: send_packet() copies the
 // pieces straight into the outgoing area and publishes them, and
 // receive_packet() waits on the incoming area. The baseline socket stays open
-// for the session's lifetime; waits check it in short slices, so a peer that
-// closes its socket (or dies) ends a wait with Errc::disconnected. One
+// for the session's lifetime; a wait checks it (and, on the client, that the
+// region's owner lives) whenever it has slept liveness_check_interval
+// (100 ms) without a message, so a peer that closes its socket or dies ends
+// a wait with Errc::disconnected within about 100 ms, and an idle session
+// wakes ten times a second. An abort signal is noticed within 10 ms
+// (ShmWaitOptions::check_interval). Waits that messages end make no such
+// check: the hot path is spin, then one timed futex wait. One
 // message is in flight per direction: the client waits for each response
 // before its next request (batches are how SHM pipelines).
 //
@@ -191,7 +196,10 @@ public:
             return {};
         }
 
-        static constexpr std::chrono::milliseconds liveness_check_interval{10};
+        // How long a wait sleeps before it checks that the peer is still
+        // there: the same slice the region uses to check its owner.
+        static constexpr std::chrono::milliseconds liveness_check_interval =
+            ShmWaitOptions{}.owner_check_interval;
 
         typename Baseline::Connection baseline_;
         Address address_;

@@ -123,17 +123,20 @@ int retry_fallocate(int fd, std::uint64_t size) noexcept {
 }
 
 // How long one FUTEX_WAIT may sleep: until the deadline, but no longer than
-// `interval` when the caller must re-check things a futex cannot watch.
+// `slice` when the caller must re-check things a futex cannot watch.
 // nullopt: no limit at all.
-std::optional<timespec> futex_timeout(Deadline deadline, bool sliced,
-                                      std::chrono::milliseconds interval) noexcept {
-    if (!sliced && deadline.is_never()) {
+std::optional<timespec> futex_timeout(Deadline deadline,
+                                      std::optional<std::chrono::milliseconds> slice) noexcept {
+    if (!slice && deadline.is_never()) {
         return std::nullopt;
     }
-    std::chrono::nanoseconds sleep = interval;
+    std::chrono::nanoseconds sleep{};
+    if (slice) {
+        sleep = *slice;
+    }
     if (!deadline.is_never()) {
         const auto left = deadline.when() - Deadline::Clock::now();
-        if (!sliced || left < sleep) {
+        if (!slice || left < sleep) {
             sleep = std::chrono::duration_cast<std::chrono::nanoseconds>(left);
         }
     }
@@ -419,7 +422,13 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
 
     // The server is the region's owner; only a client can outlive it.
     const bool watch_owner = !created_ && owner_pid_ > 0;
-    const bool sliced = abort != nullptr || watch_owner;
+    std::optional<std::chrono::milliseconds> slice;
+    if (abort != nullptr) {
+        slice = options_.check_interval;
+    } else if (watch_owner) {
+        slice = options_.owner_check_interval;
+    }
+    bool slept_out = false; // the last futex sleep ran its whole timeout
 
     auto published = [&] { return read_published(region, fields); };
 
@@ -443,18 +452,21 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
         if (abort != nullptr && abort->raised()) {
             return fail(Errc::aborted, "the abort signal is raised");
         }
-        if (watch_owner && !process_alive(owner_pid_)) {
+        // Only after a sleep ran out: a wait that messages end never pays
+        // for the check (it is a syscall).
+        if (watch_owner && slept_out && !process_alive(owner_pid_)) {
             return fail(Errc::disconnected, "the SHM region's owner process is gone", ESRCH);
         }
         if (deadline.expired()) {
             return fail(Errc::timeout, "no SHM message before the deadline");
         }
 
-        auto timeout = futex_timeout(deadline, sliced, options_.check_interval);
+        auto timeout = futex_timeout(deadline, slice);
         const int err = futex_wait(signal_word, signal, timeout ? &*timeout : nullptr);
         if (err != 0 && err != EAGAIN && err != EINTR && err != ETIMEDOUT) {
             return fail(Errc::os_error, "futex wait on the SHM region failed", err);
         }
+        slept_out = err == ETIMEDOUT;
     }
 }
 

@@ -58,10 +58,16 @@ struct ShmMessageView {
 struct ShmWaitOptions {
     // Sequence checks (with a CPU pause hint) before sleeping on the futex.
     std::uint32_t spin_tries = shm_default_spin_tries;
-    // A futex cannot watch the abort descriptor nor notice a dead process, so
-    // a wait that must watch either sleeps at most this long at a time and
-    // re-checks them in between. Waits with neither sleep until the deadline.
+    // A futex cannot watch the abort descriptor, so a wait given an abort
+    // signal sleeps at most this long at a time and re-checks it in between.
     std::chrono::milliseconds check_interval{10};
+    // Nor can it notice that the region's owner died, so a wait on an
+    // attached region sleeps at most this long at a time (or check_interval
+    // when it also watches an abort) and checks the owner whenever a sleep
+    // ran out: a dead owner is noticed within one such slice. The check is a
+    // syscall, so it never runs while messages keep arriving. Waits with
+    // neither an abort nor an owner to watch sleep until the deadline.
+    std::chrono::milliseconds owner_check_interval{100};
 };
 
 class ShmRegion {
@@ -120,7 +126,8 @@ public:
     // Errors, all distinct: Errc::aborted (checked first, so a raised abort
     // wins even over a ready message), Errc::timeout (deadline passed),
     // Errc::disconnected (attached side only: the owning server process no
-    // longer exists), Errc::protocol_violation (the published length exceeds
+    // longer exists; noticed within a slice, see ShmWaitOptions),
+    // Errc::protocol_violation (the published length exceeds
     // the area), Errc::os_error (unexpected futex failure).
     Result<ShmMessageView> wait(ShmDirection direction, std::uint64_t last_seen_seq,
                                 Deadline deadline,

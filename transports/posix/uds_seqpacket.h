@@ -4,8 +4,30 @@
 // send_packet() is exactly one receive_packet() on the other side. Packets
 // have a kernel maximum (derived from SO_SNDBUF), hence packet_limited.
 //
-// Every descriptor is close-on-exec and non-blocking; blocking behaviour
-// comes from poll() bounded by the caller's Deadline (and AbortSignal).
+// Every descriptor is close-on-exec. Listeners are non-blocking; connection
+// sockets are blocking descriptors, but netipc never relies on that flag:
+// every call that must not block says so with MSG_DONTWAIT, so a caller may
+// set O_NONBLOCK on native_handle() for its own event loop without changing
+// what netipc does.
+//
+// How a receive waits (the one trade-off in this file):
+//   - no AbortSignal: one blocking recv(), bounded by SO_RCVTIMEO. A
+//     round trip then costs a single syscall per side, like a raw ping-pong.
+//     Linux fires socket timeouts late (timer-wheel rounding: up to an
+//     eighth of the timeout plus a few ticks; a 20 s timeout measured
+//     480 ms late), so SO_RCVTIMEO is armed well before the deadline, at
+//     about three quarters of the time left, and when it fires (or when the
+//     socket was made non-blocking) the receive finishes with poll(), whose
+//     timeout is precise. The deadline is therefore kept as exactly as on
+//     the poll path. The armed value is remembered, and calls with similar
+//     deadlines (the usual per-call timeout) do no setsockopt() at all;
+//   - with an AbortSignal (or under 40 ms left): recv(MSG_DONTWAIT), and
+//     on EAGAIN poll() on the socket and the abort descriptor, then
+//     recv() again. Watching an abort costs that poll() per waited packet;
+//     a raised abort still wins over a packet already queued.
+// Sends always use sendmsg(MSG_DONTWAIT) and poll() for room on EAGAIN.
+//
+// netipc owns SO_RCVTIMEO on a connection's socket: do not set it yourself.
 //
 // Thread-safety: a Connection or Listener is not synchronized. One thread may
 // send while another receives on the same Connection (the kernel orders
@@ -16,6 +38,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -60,6 +83,8 @@ public:
         // while waiting; Errc::timeout at `deadline`; Errc::disconnected when
         // the peer closed; Errc::protocol_violation when the packet was larger
         // than `out` (the kernel dropped its tail; the session is unusable).
+        // Without `abort` the wait is a blocking recv() (see the top of
+        // this file); with it, a poll().
         Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
                                            const AbortSignal* abort);
 
@@ -77,8 +102,18 @@ public:
         friend class UdsSeqpacket;
         explicit Connection(os::UniqueFd fd) noexcept;
 
+        // Arms SO_RCVTIMEO for a blocking receive that must end by
+        // `deadline`, unless the armed value already fits it. False when
+        // the time left is too short to arm it safely (use poll()).
+        Result<bool> arm_receive_timeout(Deadline deadline);
+        Result<std::size_t> receive_polling(wire::MutableBytes out, Deadline deadline,
+                                            const AbortSignal* abort);
+
         os::UniqueFd fd_;
         std::uint32_t max_packet_size_ = 0;
+        // The SO_RCVTIMEO last set on fd_; zero means none (wait forever),
+        // which is what a new socket has.
+        std::chrono::microseconds receive_timeout_{0};
     };
 
     // A bound, listening socket that owns its socket file. close() (and the
