@@ -215,7 +215,7 @@ public:
         }
         const wire::MessageHeader& header = request->header;
         if (!is_request_for_this_method(header)) {
-            return fail(Errc::protocol_violation, "expected a request for this session's method");
+            return refuse_foreign(header, deadline);
         }
         const bool batch = header.is_batch() && header.item_count > 1;
         auto answered =
@@ -307,6 +307,23 @@ private:
         return header.kind == wire::MessageKind::request
                && header.code == static_cast<std::uint16_t>(C::method)
                && (!header.is_batch() || C::batchable);
+    }
+
+    // A request this session cannot serve: another method (a client of the
+    // wrong service kind), or a batch of a method that never batches, is
+    // answered UNSUPPORTED under its own method code, so the client learns
+    // why instead of seeing a hang-up. Anything that is not a request at all
+    // is a protocol violation and gets no answer. Either way the caller
+    // closes the session.
+    Result<void> refuse_foreign(const wire::MessageHeader& header, Deadline deadline) {
+        if (header.kind != wire::MessageKind::request) {
+            return fail(Errc::protocol_violation, "expected a request");
+        }
+        const auto refusal =
+            wire::make_response_header(static_cast<wire::MethodCode>(header.code),
+                                       header.message_id, 0, wire::TransportStatus::unsupported);
+        (void)F::send(connection_, refusal, {}, send_packet_size_, deadline);
+        return fail(Errc::unsupported, "request for a method this session does not serve");
     }
 
     // A terminal status with an empty payload; the caller closes the session

@@ -249,8 +249,9 @@ private:
             }
             const Error error = result.error();
             drop_session(ClientState::broken);
-            if (error.code == Errc::timeout || error.code == Errc::aborted) {
-                return result;
+            if (error.code == Errc::timeout || error.code == Errc::aborted
+                || error.code == Errc::unsupported) {
+                return result; // unsupported: the wrong service kind; resending cannot help
             }
             if (error.code == Errc::limit_exceeded) {
                 if (resizes == defaults::max_resize_reconnects) {

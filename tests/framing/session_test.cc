@@ -283,7 +283,7 @@ TEST_CASE("connecting to nothing is not_found", "[session]") {
     CHECK(session.error().code == Errc::not_found);
 }
 
-TEST_CASE("a batch request for a non-batchable method is a protocol violation", "[session]") {
+TEST_CASE("a batch request for a non-batchable method is answered UNSUPPORTED", "[session]") {
     auto listener = LoopbackTransport::listen({"no-batch", 4096}).value();
     std::optional<Errc> server_error;
     std::thread server([&] {
@@ -313,8 +313,13 @@ TEST_CASE("a batch request for a non-batchable method is a protocol violation", 
     header.flags = wire::flags::batch;
     header.item_count = 2;
     REQUIRE(session->send(header, wire::Bytes(payload.data(), length), soon()).has_value());
+    auto answer = session->receive(soon());
     server.join();
-    CHECK(server_error == Errc::protocol_violation);
+    CHECK(server_error == Errc::unsupported);
+    REQUIRE(answer.has_value());
+    CHECK(answer->header.transport_status == wire::TransportStatus::unsupported);
+    CHECK(answer->header.message_id == 1);
+    CHECK(answer->header.payload_len == 0);
 }
 
 TEST_CASE("the failure status says where a request failed, not what the error was", "[session]") {

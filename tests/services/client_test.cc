@@ -437,3 +437,19 @@ TEST_CASE("after an SHM attach failure a client stops offering SHM for good",
           == std::vector<std::uint32_t>{profile::baseline | profile::shm_hybrid, profile::baseline,
                                         profile::baseline});
 }
+
+TEST_CASE("a client of the wrong service kind is told UNSUPPORTED and does not retry",
+          "[services][client]") {
+    TempRunDir dir;
+    auto server =
+        ManagedServer<StringReverseService, Baseline>::start(dir.address("svc"), {}, reverse);
+    REQUIRE(server);
+    auto client = Client<IncrementService, Baseline>::create(dir.address("svc"));
+    REQUIRE(client);
+    REQUIRE(client->refresh()); // the handshake does not name the method
+    auto answer = client->call(1);
+    REQUIRE_FALSE(answer);
+    CHECK(answer.error().code == Errc::unsupported);
+    CHECK(client->status().counters.retries == 0);
+    CHECK(client->state() == ClientState::broken);
+}

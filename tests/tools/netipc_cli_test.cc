@@ -452,11 +452,11 @@ TEST_CASE("each failure has its own exit status and one line on stderr", "[cli][
         CHECK(second.out.empty());                // never READY
         CHECK(call_increment("inc").status == 0); // the first one is untouched
     }
-    SECTION("1: anything else, e.g. a provider of another kind") {
+    SECTION("5: a provider of another kind answers UNSUPPORTED") {
         Provider provider(std::vector<std::string>{"string-reverse"} + at(dir, "rev"));
         auto outcome = call_increment("rev");
-        CHECK(outcome.status == 1);
-        check_one_line(outcome.err, "disconnected");
+        CHECK(outcome.status == 5);
+        check_one_line(outcome.err, "method not supported");
     }
     SECTION("1: an OS error, e.g. a run directory that is a file") {
         const std::string file = dir.path() + "/plain-file";

@@ -72,7 +72,8 @@ std::span<const ExitCodeDescription> exit_code_table() noexcept {
         ExitCodeDescription{ExitCode::not_found, "nothing listens at the endpoint"},
         ExitCodeDescription{ExitCode::auth_failed, "the provider refused the auth token"},
         ExitCodeDescription{ExitCode::incompatible,
-                            "no common profile, or limits that could not be agreed"},
+                            "no common profile, limits that could not be agreed, or a "
+                            "provider of another service kind"},
         ExitCodeDescription{ExitCode::timeout, "no complete answer before the timeout"},
         ExitCodeDescription{ExitCode::protocol_error,
                             "the peer sent bytes that break the protocol"},
