@@ -15,9 +15,7 @@ int report_failure(std::string_view command, std::string_view doing, const Error
     if (error.code == Errc::os_error && error.sys_errno == ENOENT) {
         cause += " (does the run directory exist?)";
     } else if (error.code == Errc::disconnected) {
-        cause +=
-            " (the provider closed the session without answering: is it a provider of "
-            "another service kind?)";
+        cause += " (the provider closed the session without answering)";
     }
     fmt::print(stderr, "netipc {}: {}: {}\n", command, doing, cause);
     return to_int(exit_code_for(error.code));
