@@ -29,7 +29,7 @@ struct ReceivedMessage {
     // The items of a batch of more than one item, its directory already
     // validated (so nobody parses it twice); empty for any other message.
     // Borrows `payload`'s bytes.
-    std::optional<wire::BatchView> batch;
+    std::optional<wire::BatchView> batch{};
 };
 
 class MessageReceiver {
