@@ -284,7 +284,11 @@ private:
             return handled;
         };
         for (;;) {
-            auto served = session.serve_one(counted_handler, Deadline::never(), &stop_signal_);
+            // No abort signal here: watching one costs a poll() per request
+            // on the socket path, and stop() wakes sessions by shutting their
+            // sockets down instead (an SHM wait notices that within one of
+            // its liveness slices).
+            auto served = session.serve_one(counted_handler, Deadline::never());
             if (served) {
                 counters_.requests_served.fetch_add(1, std::memory_order_relaxed);
                 continue;
