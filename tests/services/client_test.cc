@@ -14,6 +14,7 @@
 #include "services/increment_service.h"
 #include "services/managed_server.h"
 #include "services/string_reverse_service.h"
+#include "tests/services/service_handlers.h"
 #include "tests/support/hand_handshake.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
@@ -24,8 +25,6 @@ using namespace std::chrono_literals;
 using netipc::Errc;
 using netipc::Result;
 using netipc::codecs::IncrementView;
-using netipc::codecs::StringReverseBuilder;
-using netipc::codecs::StringReverseView;
 using netipc::services::Client;
 using netipc::services::ClientConfig;
 using netipc::services::ClientState;
@@ -33,21 +32,11 @@ using netipc::services::IncrementService;
 using netipc::services::ManagedServer;
 using netipc::services::ServerConfig;
 using netipc::services::StringReverseService;
+using netipc::testing::Baseline;
+using netipc::testing::plus_one;
+using netipc::testing::reverse;
 using netipc::testing::TempRunDir;
-using Baseline = netipc::transports::UdsSeqpacket;
 namespace profile = netipc::wire::profile;
-
-const auto plus_one = [](const IncrementView& request) { return request.value + 1; };
-
-// Reverses the text into the builder (the reference servers' behaviour).
-Result<void> reverse(const StringReverseView& request, StringReverseBuilder& out) {
-    auto room = out.text_buffer(request.text.size());
-    if (!room) {
-        return std::unexpected(room.error());
-    }
-    std::ranges::reverse_copy(request.text, room->begin());
-    return {};
-}
 
 template <class Transport>
 auto start_increment(const TempRunDir& dir, ServerConfig config = {}) {

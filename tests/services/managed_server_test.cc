@@ -19,6 +19,7 @@
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "services/string_reverse_service.h"
+#include "tests/services/service_handlers.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 
@@ -30,8 +31,6 @@ using netipc::Errc;
 using netipc::Result;
 using netipc::codecs::IncrementBuilder;
 using netipc::codecs::IncrementView;
-using netipc::codecs::StringReverseBuilder;
-using netipc::codecs::StringReverseView;
 using netipc::services::Client;
 using netipc::services::ClientConfig;
 using netipc::services::ClientState;
@@ -39,17 +38,12 @@ using netipc::services::IncrementService;
 using netipc::services::ManagedServer;
 using netipc::services::ServerConfig;
 using netipc::services::StringReverseService;
+using netipc::testing::Baseline;
+using netipc::testing::Fast;
+using netipc::testing::plus_one;
+using netipc::testing::reverse;
 using netipc::testing::TempRunDir;
-using Baseline = netipc::transports::UdsSeqpacket;
-using Fast = netipc::transports::DefaultTransport;
 namespace fs = std::filesystem;
-
-const auto plus_one = [](const IncrementView& request) { return request.value + 1; };
-
-Result<void> reverse(const StringReverseView& request, StringReverseBuilder& out) {
-    std::string reversed(request.text.rbegin(), request.text.rend());
-    return out.set(reversed);
-}
 
 // The server counts a message after answering it, so a client can see the
 // answer before the count moves: wait (bounded) for it to catch up.
