@@ -155,6 +155,11 @@ constexpr std::chrono::microseconds timeout_for(std::chrono::microseconds left) 
 constexpr std::chrono::microseconds min_blocking_wait{40'000};
 static_assert(timeout_for(min_blocking_wait) > std::chrono::microseconds{0});
 static_assert(fires_in_time(timeout_for(min_blocking_wait), min_blocking_wait));
+// With an abort signal to watch, the first blocking attempt is capped at
+// this, so a raised abort is seen within about one tick-rounded slice; a
+// receive that outlasts it continues in poll(), which watches the signal's
+// descriptor directly.
+constexpr std::chrono::microseconds abort_watch_slice{10'000};
 
 std::uint32_t read_max_packet_size(int fd) noexcept {
     int send_buffer = 0;
@@ -305,9 +310,14 @@ Result<std::size_t> UdsSeqpacket::Connection::receive_packet(wire::MutableBytes 
     if (!fd_) {
         return fail(Errc::invalid_argument, "receive on a closed connection");
     }
-    if (abort == nullptr) {
+    // Sticky abort: a raised signal wins even over a packet already queued.
+    if (!aborted(abort)) {
+        // One blocking recv() first: an answer usually comes within
+        // microseconds, and then this is the receive's only system call.
+        // With an abort signal, the attempt is capped at a short slice.
         // False when too little time is left (an expired deadline included).
-        auto armed = arm_receive_timeout(deadline);
+        auto armed = arm_receive_timeout(
+            deadline, abort == nullptr ? std::chrono::microseconds{0} : abort_watch_slice);
         if (!armed) {
             return std::unexpected(armed.error());
         }
@@ -340,21 +350,23 @@ Result<std::size_t> UdsSeqpacket::Connection::receive_polling(wire::MutableBytes
     }
 }
 
-Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline) {
+Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline,
+                                                           std::chrono::microseconds cap) {
     using std::chrono::microseconds;
-    microseconds wanted{0}; // zero: no timeout
+    const bool capped = cap != microseconds{0};
+    microseconds wanted = cap; // zero: no timeout
     if (!deadline.is_never()) {
         const auto left =
             std::chrono::floor<microseconds>(deadline.when() - Deadline::Clock::now());
         if (left < min_blocking_wait) {
             return false;
         }
+        wanted = capped ? std::min(timeout_for(left), cap) : timeout_for(left);
         if (receive_timeout_ != microseconds{0} && fires_in_time(receive_timeout_, left)
-            && receive_timeout_ >= timeout_for(left) / 2) {
-            return true; // armed for a similar deadline: keep it
+            && receive_timeout_ >= wanted / 2 && (!capped || receive_timeout_ <= cap)) {
+            return true; // armed for a similar wait: keep it
         }
-        wanted = timeout_for(left);
-    } else if (receive_timeout_ == microseconds{0}) {
+    } else if (receive_timeout_ == wanted) {
         return true;
     }
     const timeval timeout{.tv_sec = static_cast<time_t>(wanted.count() / 1'000'000),

@@ -21,10 +21,15 @@
 //     timeout is precise. The deadline is therefore kept as exactly as on
 //     the poll path. The armed value is remembered, and calls with similar
 //     deadlines (the usual per-call timeout) do no setsockopt() at all;
-//   - with an AbortSignal (or under 40 ms left): recv(MSG_DONTWAIT), and
-//     on EAGAIN poll() on the socket and the abort descriptor, then
-//     recv() again. Watching an abort costs that poll() per waited packet;
-//     a raised abort still wins over a packet already queued.
+//   - with an AbortSignal: the same blocking recv(), capped at a 10 ms
+//     slice, so an answer that comes quickly (the usual case) still costs
+//     one syscall; a wait that outlasts the slice continues in poll() on
+//     the socket and the abort descriptor. A raised abort is therefore
+//     seen at once in poll(), and within one tick-rounded slice (about
+//     10-20 ms) during the first attempt; it still wins over a packet
+//     already queued;
+//   - under 40 ms left: recv(MSG_DONTWAIT), and on EAGAIN poll(), then
+//     recv() again.
 // Sends always use sendmsg(MSG_DONTWAIT) and poll() for room on EAGAIN.
 //
 // netipc owns SO_RCVTIMEO on a connection's socket: do not set it yourself.
@@ -83,8 +88,8 @@ public:
         // while waiting; Errc::timeout at `deadline`; Errc::disconnected when
         // the peer closed; Errc::protocol_violation when the packet was larger
         // than `out` (the kernel dropped its tail; the session is unusable).
-        // Without `abort` the wait is a blocking recv() (see the top of
-        // this file); with it, a poll().
+        // The wait is a blocking recv(), then poll() if it lasts (see the
+        // top of this file).
         Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
                                            const AbortSignal* abort);
 
@@ -105,7 +110,9 @@ public:
         // Arms SO_RCVTIMEO for a blocking receive that must end by
         // `deadline`, unless the armed value already fits it. False when
         // the time left is too short to arm it safely (use poll()).
-        Result<bool> arm_receive_timeout(Deadline deadline);
+        // Arms SO_RCVTIMEO for a blocking receive toward `deadline`, at most
+        // `cap` (zero: no cap). False when too little time is left.
+        Result<bool> arm_receive_timeout(Deadline deadline, std::chrono::microseconds cap);
         Result<std::size_t> receive_polling(wire::MutableBytes out, Deadline deadline,
                                             const AbortSignal* abort);
 
