@@ -47,7 +47,8 @@ void level2_increment(benchmark::State& state, std::uint32_t profiles) {
         state.SkipWithError("cannot start the server or connect");
         return;
     }
-    if (client->status().session.value().selected_profile != profiles) {
+    const auto session = client->status().session;
+    if (!session || session->selected_profile != profiles) {
         state.SkipWithError("the session did not select the profile under test");
         return;
     }
