@@ -6,6 +6,7 @@
 // same client and server code and differ only in the transport.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "codecs/increment.h"
 #include "framing/nipc.h"
 #include "netipc/session.h"
+#include "netipc/wire/batch.h"
 
 namespace netipc::bench {
 
@@ -34,6 +36,27 @@ inline constexpr std::uint64_t bench_token = 0x5EC2E7B0A7C4ULL;
 inline constexpr std::chrono::milliseconds call_timeout{30000};
 // The largest batch the benchmarks send; the handshake must allow it.
 inline constexpr std::uint32_t max_batch_items = 256;
+
+// What the raw ceilings send, so they move exactly the bytes netipc does.
+// The netipc single message: 32-byte envelope + the 8-byte INCREMENT value.
+inline constexpr std::size_t single_message_size =
+    wire::message_header_size + codecs::Increment::payload_size;
+static_assert(single_message_size == 40);
+
+// The exact size of a netipc INCREMENT batch message of `items` items
+// (envelope + directory + items + padding). Requests and responses share the
+// layout, so one size serves both directions.
+inline std::size_t batch_message_size(std::uint32_t items) {
+    std::vector<std::byte> buffer(std::size_t{items} * 32 + 64);
+    wire::BatchBuilder batch(buffer, items);
+    const std::array<std::byte, codecs::Increment::payload_size> item{};
+    for (std::uint32_t i = 0; i < items; ++i) {
+        if (!batch.add(item)) {
+            return 0; // cannot happen: the buffer has room for every item
+        }
+    }
+    return wire::message_header_size + batch.finish().value();
+}
 
 class TempRunDir {
 public:

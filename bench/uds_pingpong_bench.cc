@@ -57,28 +57,9 @@ using transports::DefaultBaseline;
 
 using IncrementSession = Session<DefaultBaseline, framing::Nipc, codecs::Increment>;
 
+using bench::batch_message_size;
 using bench::max_batch_items;
-
-// The netipc single message: 32-byte envelope + the 8-byte INCREMENT value.
-constexpr std::size_t single_message_size =
-    wire::message_header_size + codecs::Increment::payload_size;
-static_assert(single_message_size == 40);
-
-// The exact size of a netipc INCREMENT batch message of `items` items
-// (envelope + directory + items + padding), so the raw ping-pong moves the
-// same bytes. Requests and responses share the layout, so one size serves
-// both directions.
-std::size_t batch_message_size(std::uint32_t items) {
-    std::vector<std::byte> buffer(std::size_t{items} * 32 + 64);
-    wire::BatchBuilder batch(buffer, items);
-    const std::array<std::byte, codecs::Increment::payload_size> item{};
-    for (std::uint32_t i = 0; i < items; ++i) {
-        if (!batch.add(item)) {
-            return 0; // cannot happen: the buffer has room for every item
-        }
-    }
-    return wire::message_header_size + batch.finish().value();
-}
+using bench::single_message_size;
 
 // --- raw ceiling -----------------------------------------------------------
 
