@@ -248,6 +248,8 @@ private:
                 return result; // invalid_argument is refused before any I/O
             }
             const Error error = result.error();
+            const std::uint32_t response_ceiling =
+                session_->parameters().responses.max_payload_bytes;
             drop_session(ClientState::broken);
             if (error.code == Errc::timeout || error.code == Errc::aborted
                 || error.code == Errc::unsupported) {
@@ -258,7 +260,7 @@ private:
                     return result;
                 }
                 ++resizes;
-                auto grew = grow_responses(deadline);
+                auto grew = grow_responses(response_ceiling, deadline);
                 if (!grew) {
                     return std::unexpected(grew.error());
                 }
@@ -309,9 +311,9 @@ private:
     }
 
     // After a LIMIT_EXCEEDED answer: doubles the response hint and
-    // reconnects. Returns whether the negotiated response ceiling grew.
-    Result<bool> grow_responses(Deadline deadline) {
-        const std::uint32_t before = last_response_ceiling_;
+    // reconnects. Returns whether the negotiated response ceiling grew
+    // beyond `before`, the dropped session's.
+    Result<bool> grow_responses(std::uint32_t before, Deadline deadline) {
         if (response_proposal_ < growth_cap_) {
             response_proposal_ = std::min(response_proposal_ * 2, growth_cap_);
         }
@@ -319,7 +321,7 @@ private:
         if (auto connected = connect_session(deadline); !connected) {
             return std::unexpected(connected.error());
         }
-        return last_response_ceiling_ > before;
+        return session_ && session_->parameters().responses.max_payload_bytes > before;
     }
 
     [[nodiscard]] framing::ClientHandshakeConfig handshake_config() const noexcept {
@@ -353,7 +355,6 @@ private:
                                                     deadline, &abort_);
             if (session) {
                 session_.emplace(std::move(*session));
-                last_response_ceiling_ = session_->parameters().responses.max_payload_bytes;
                 state_ = ClientState::ready;
                 ++counters_.connects;
                 if (was_connected_before) {
@@ -405,7 +406,6 @@ private:
     std::uint32_t request_proposal_;
     std::uint32_t response_proposal_;
     std::uint32_t batch_proposal_;
-    std::uint32_t last_response_ceiling_ = 0;
     bool shm_disabled_ = false;
     ClientState state_ = ClientState::disconnected;
     ClientCounters counters_;
