@@ -18,9 +18,9 @@
 
 #include "bench/ratio_reporter.h"
 #include "codecs/simple_hash.h"
-#include "netipc/os/read_mostly_lock.h"
+#include "cache/read_mostly_lock.h"
 #include "services/managed_server.h"
-#include "services/snapshot_cache.h"
+#include "cache/snapshot_cache.h"
 #include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
@@ -33,7 +33,7 @@ using netipc::codecs::CgroupsSnapshotRequestView;
 using netipc::codecs::simple_hash;
 using netipc::services::CgroupsSnapshotService;
 using netipc::services::ManagedServer;
-using netipc::services::SnapshotCache;
+using netipc::cache::SnapshotCache;
 using netipc::testing::cgroup_name;
 using netipc::testing::make_snapshot;
 using netipc::testing::SnapshotSource;
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     if (!netipc::bench::run_recording(argc, argv, reporter)) {
         return 1;
     }
-    std::printf("read guards: %s\n", netipc::os::ReadMostlyLock::asymmetric()
+    std::printf("read guards: %s\n", netipc::cache::ReadMostlyLock::asymmetric()
                                          ? "asymmetric (membarrier): a plain store per guard"
                                          : "full fence per guard (no membarrier here)");
     for (const char* hit : {"hit:1", "hit:0"}) {

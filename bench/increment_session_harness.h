@@ -21,7 +21,7 @@
 
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "netipc/wire/batch.h"
 
 namespace netipc::bench {
@@ -83,8 +83,8 @@ private:
 
 // Both sides offer every profile; the Session narrows that to what its
 // transport carries, so an SHM-capable transport ends up on SHM.
-inline framing::ClientHandshakeConfig bench_client_config() {
-    framing::ClientHandshakeConfig config;
+inline ClientHandshakeConfig bench_client_config() {
+    ClientHandshakeConfig config;
     config.auth_token = bench_token;
     config.supported_profiles = ~0U;
     config.preferred_profiles = ~0U;
@@ -95,8 +95,8 @@ inline framing::ClientHandshakeConfig bench_client_config() {
     return config;
 }
 
-inline framing::ServerHandshakeConfig bench_server_config() {
-    framing::ServerHandshakeConfig config;
+inline ServerHandshakeConfig bench_server_config() {
+    ServerHandshakeConfig config;
     config.auth_token = bench_token;
     config.supported_profiles = ~0U;
     config.preferred_profiles = ~0U;
@@ -130,9 +130,7 @@ public:
                 error_ = session.error().code;
                 return;
             }
-            if constexpr (requires { session->connection().shm_active(); }) {
-                served_over_shm_ = session->connection().shm_active();
-            }
+            served_over_shm_ = session->data_plane_active();
             for (;;) {
                 if (auto served = session->serve_one(&increment, Deadline::never()); !served) {
                     // The client closing its session is how the benchmark ends.
@@ -183,11 +181,7 @@ void with_session(benchmark::State& state, bool require_shm, Body body) {
         state.SkipWithError("connect failed");
         return;
     }
-    bool shm = false;
-    if constexpr (requires { session->connection().shm_active(); }) {
-        shm = session->connection().shm_active();
-    }
-    if (require_shm && !shm) {
+    if (require_shm && !session->data_plane_active()) {
         session->close();
         state.SkipWithError("the session did not select SHM");
         return;

@@ -67,7 +67,7 @@
 #include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "netipc/wire/batch.h"
 #include "transports/posix/shm_hybrid.h"
 #include "transports/posix/uds_seqpacket.h"

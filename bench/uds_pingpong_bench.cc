@@ -45,7 +45,7 @@
 #include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "netipc/wire/batch.h"
 #include "transports/default_baseline.h"
 

@@ -4,7 +4,9 @@
 // and read, so every rule here is testable byte for byte.
 //
 // The decision rules follow the negotiation matrix of the Level 1 wire
-// envelope specification and the refinements in shared/protocol/BRIEF.md.
+// envelope specification (netdata/plugin-ipc docs/level1-wire-envelope.md)
+// and its newest refinements: a proposal above the server's request ceiling
+// is refused with LIMIT_EXCEEDED.
 #pragma once
 
 #include <array>
@@ -12,56 +14,11 @@
 #include <cstdint>
 
 #include "netipc/error.h"
+#include "netipc/session_parameters.h"
 #include "netipc/wire/hello.h"
 #include "netipc/wire/message_header.h"
 
 namespace netipc::framing {
-
-// What a client proposes. Profiles follow from the transport type; a caller
-// may only narrow them.
-struct ClientHandshakeConfig {
-    std::uint64_t auth_token = 0;
-    std::uint32_t supported_profiles = wire::profile::baseline;
-    std::uint32_t preferred_profiles = wire::profile::baseline;
-    std::uint32_t max_request_payload_bytes = wire::defaults::max_payload_bytes;
-    std::uint32_t max_request_batch_items = 1;
-    std::uint32_t max_response_payload_bytes = wire::defaults::service_response_bytes;
-    std::uint32_t max_response_batch_items = 1;
-    // Packet size to propose; 0 proposes the transport's own maximum. Only
-    // ever narrows what the transport can carry.
-    std::uint32_t packet_size = 0;
-};
-
-// The packet size to use: the configured one when set and smaller than what
-// the transport allows, else the transport's.
-constexpr std::uint32_t effective_packet_size(std::uint32_t configured,
-                                              std::uint32_t transport_max) noexcept {
-    return configured != 0 && configured < transport_max ? configured : transport_max;
-}
-
-// What a server enforces and offers.
-struct ServerHandshakeConfig {
-    std::uint64_t auth_token = 0;
-    std::uint32_t supported_profiles = wire::profile::baseline;
-    std::uint32_t preferred_profiles = 0;
-    // A HELLO proposing more than this is rejected with LIMIT_EXCEEDED.
-    std::uint32_t max_request_payload_bytes = wire::defaults::max_payload_growth_cap;
-    // The server decides the response ceiling; the client's value is a hint.
-    std::uint32_t max_response_payload_bytes = wire::defaults::service_response_bytes;
-    // Packet size limit; 0 means the transport's own maximum.
-    std::uint32_t packet_size = 0;
-};
-
-// The final, agreed values both sides run the session with.
-struct SessionParameters {
-    std::uint32_t selected_profile = wire::profile::baseline;
-    wire::DirectionalLimits requests;  // what the server accepts
-    wire::DirectionalLimits responses; // what the client accepts
-    std::uint32_t packet_size = 0;
-    std::uint64_t session_id = 0;
-
-    friend bool operator==(const SessionParameters&, const SessionParameters&) = default;
-};
 
 inline constexpr std::size_t hello_packet_size = wire::message_header_size + wire::hello_size;
 inline constexpr std::size_t hello_ack_packet_size =

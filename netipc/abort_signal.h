@@ -1,25 +1,33 @@
 // A sticky, thread-safe abort flag that blocking calls can wait on.
 //
-// raise() may be called from any thread (and from a signal handler: it is one
-// atomic store and one write()). Once raised, the signal stays raised until
-// clear(): every blocking Level 1 call that watches it returns Errc::aborted,
-// so an abort can never be lost between two calls. native_handle() is a
-// descriptor that is readable exactly while the signal is raised, for
-// poll()-based waits and for callers' own event loops.
+// raise() may be called from any thread (and, on POSIX, from a signal
+// handler: it is one atomic store and one write()). Once raised, the signal
+// stays raised until clear(): every blocking call that watches it returns
+// Errc::aborted, so an abort can never be lost between two calls.
+//
+// native_handle() is the platform's waitable object, signalled exactly while
+// the signal is raised (an eventfd on Linux), for transports that wait in
+// the kernel and for callers' own event loops. Its type is
+// native_handle_type; generic code never assumes what it is. Transports
+// that wait in user space may poll raised() instead.
 #pragma once
 
 #include <atomic>
 
 #include "netipc/error.h"
+#include "netipc/platform/event_handle.h"
 
 namespace netipc {
 
 class AbortSignal {
 public:
-    // Creates the signal (one eventfd). Fails with Errc::os_error on EMFILE etc.
+    using native_handle_type = platform::EventHandle;
+
+    // Creates the signal and its waitable handle. Fails with Errc::os_error
+    // when the platform cannot make one (descriptor exhaustion, say).
     static Result<AbortSignal> create() noexcept;
 
-    // Moving transfers the descriptor and the raised state; the moved-from
+    // Moving transfers the handle and the raised state; the moved-from
     // signal is inert (never raised, raise() does nothing visible). Like any
     // object it must not be moved while another thread uses it.
     AbortSignal(AbortSignal&& other) noexcept;
@@ -34,13 +42,13 @@ public:
     // racing with clear() may be lost.
     void clear() noexcept;
     [[nodiscard]] bool raised() const noexcept { return raised_.load(std::memory_order_acquire); }
-    [[nodiscard]] int native_handle() const noexcept { return fd_; }
+    [[nodiscard]] native_handle_type native_handle() const noexcept { return handle_; }
 
 private:
-    explicit AbortSignal(int fd) noexcept : fd_(fd) {}
+    explicit AbortSignal(native_handle_type handle) noexcept : handle_(handle) {}
     void reset() noexcept;
 
-    int fd_ = -1;
+    native_handle_type handle_ = platform::invalid_event_handle;
     std::atomic<bool> raised_{false};
 };
 

@@ -5,8 +5,6 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
-#include <limits>
 
 namespace netipc {
 
@@ -25,20 +23,6 @@ public:
     [[nodiscard]] bool is_never() const noexcept { return when_ == Clock::time_point::max(); }
     [[nodiscard]] bool expired() const noexcept { return !is_never() && Clock::now() >= when_; }
     [[nodiscard]] Clock::time_point when() const noexcept { return when_; }
-
-    // Milliseconds left, rounded up, for poll(): -1 for never, 0 when expired.
-    [[nodiscard]] int poll_timeout_ms() const noexcept {
-        if (is_never()) {
-            return -1;
-        }
-        const auto left = when_ - Clock::now();
-        if (left <= Clock::duration::zero()) {
-            return 0;
-        }
-        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-        return ms > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
-                                                    : static_cast<int>(ms);
-    }
 
 private:
     constexpr explicit Deadline(Clock::time_point when) noexcept : when_(when) {}

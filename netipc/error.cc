@@ -38,6 +38,8 @@ const char* to_string(Errc code) noexcept {
             return "limit exceeded";
         case Errc::overflow:
             return "overflow";
+        case Errc::message_too_large:
+            return "message_too_large";
         case Errc::auth_failed:
             return "authentication failed";
         case Errc::unsupported:

@@ -31,8 +31,11 @@ enum class Errc : int {
     bad_chunk,          // chunk continuation header breaks a chunking rule
     protocol_violation, // any other breach of the protocol state machine
     // --- negotiated limits and local capacity ---
-    limit_exceeded, // payload or item count above the negotiated limit
+    limit_exceeded, // a peer's message or answer: over the negotiated or its own limits
     overflow,       // a builder or buffer ran out of room
+    // a message this side was about to send does not fit the session's
+    // limits (or the client's growth cap): nothing was sent
+    message_too_large,
     // --- handshake outcomes ---
     auth_failed,
     unsupported,     // no mutually supported profile, or unknown method

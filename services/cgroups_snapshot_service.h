@@ -4,7 +4,7 @@
 //
 // Handlers fill the codecs::CgroupsSnapshotBuilder they are given, or return
 // an owned codecs::CgroupsSnapshotData. Consumers usually keep the answer in
-// a SnapshotCache (services/snapshot_cache.h) rather than calling directly.
+// a SnapshotCache (cache/snapshot_cache.h) rather than calling directly.
 #pragma once
 
 #include <string_view>

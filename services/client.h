@@ -1,17 +1,20 @@
-// netipc::services::Client<Service>: the Level 2 client a plugin keeps for
-// one service kind for its whole life.
+// netipc::services::Client<Service, Transport, Framing>: the Level 2 client a
+// plugin keeps for one service kind for its whole life. The transport
+// defaults to the service's (the platform's default), the framing to
+// NetIPC's; any Transport and Framing pair works.
 //
 //   auto client = Client<IncrementService>::create({run_dir, "increment"});
-//   client->refresh();                       // connect (or reconnect) now
-//   if (client->ready()) {
+//   if (client->refresh()) {                 // connected (or already was)
 //       auto answer = client->call(41);      // answer->value == 42
 //   }
 //
 // Lifecycle. create() never connects: the provider may not exist yet.
 // refresh() is the only place a disconnected client connects; call it from
-// the plugin's own loop at any cadence. There are no hidden threads or
-// timers. ready() is a cached predicate (no syscalls). status() reports the
-// state and counters.
+// the plugin's own loop at any cadence. It succeeds when the client is
+// ready afterwards and otherwise returns why connecting failed; compare
+// state() before and after it to log transitions. There are no hidden
+// threads or timers. ready() is a cached predicate (no syscalls). status()
+// reports the state and counters.
 //
 // Calls. A call on a client that is not ready fails at once with
 // Errc::not_ready, without I/O. Every call is bounded: a timeout of 0 means
@@ -20,7 +23,8 @@
 // borrow the client's buffers and stay valid until the next call, close()
 // or destruction.
 //
-// Failures (BRIEF refinements 4 and 5):
+// Failures (netdata/plugin-ipc docs/level2-typed-api.md, with the newest
+// upstream rules on bounded calls and retries):
 //   - timeout and abort are terminal for the call: the session is dropped
 //     (state BROKEN), nothing is retried;
 //   - any other failure of a ready session drops it, reconnects with a full
@@ -31,9 +35,13 @@
 //     a LIMIT_EXCEEDED answer doubles the response ceiling hint and
 //     reconnects, up to 8 times, stopping as soon as a reconnect no longer
 //     grows the negotiated ceiling;
-//   - when the provider selects shared memory this client cannot attach,
-//     SHM is removed from every later proposal and the client reconnects
-//     on the baseline (a new session, never a same-session fallback).
+//   - a request that cannot fit (over payload_growth_cap, or over what the
+//     provider grants) fails with Errc::message_too_large before anything
+//     is sent; Errc::limit_exceeded always means the provider said so;
+//   - when the provider selects a data plane (shared memory) this client
+//     cannot attach, the data plane is removed from every later proposal
+//     and the client reconnects without it (a new session, never a
+//     same-session fallback).
 //
 // Thread safety: one thread makes calls, refresh() and close(); abort() and
 // clear_abort() may come from any thread while a call blocks.
@@ -45,22 +53,25 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "framing/nipc.h"
 #include "netipc/abort_signal.h"
-#include "netipc/session.h"
+#include "netipc/concepts/data_plane.h"
+#include "netipc/concepts/framing.h"
+#include "sessions/session.h"
 #include "services/client_config.h"
 #include "services/client_status.h"
 #include "services/defaults.h"
+#include "services/handshake_configs.h"
 #include "services/service.h"
 
 namespace netipc::services {
 
-template <Service S, Transport T = typename S::DefaultTransport>
+template <Service S, Transport T = typename S::DefaultTransport, class F = framing::Nipc>
+    requires Framing<F, typename T::Connection>
 class Client {
 public:
     using ServiceType = S;
@@ -68,7 +79,7 @@ public:
     using Request = typename CodecType::Request;
     using ResponseView = typename CodecType::ResponseView;
     using Address = typename T::Address;
-    using SessionType = Session<T, framing::Nipc, CodecType>;
+    using SessionType = Session<T, F, CodecType>;
     using Milliseconds = std::chrono::milliseconds;
 
     // Makes a disconnected client (no connection attempt). Fails only when
@@ -88,14 +99,14 @@ public:
     ~Client() = default;
 
     // Connects when the client has no session; does nothing when ready.
-    // Returns whether the state changed, so the caller can log transitions.
-    bool refresh() {
+    // Succeeds when the client is ready afterwards; otherwise the error says
+    // why connecting failed (Errc::not_found when no provider listens,
+    // auth_failed, incompatible, ...), and state() says what it means.
+    Result<void> refresh() {
         if (state_ == ClientState::ready) {
-            return false;
+            return {};
         }
-        const ClientState before = state_;
-        (void)connect_session(Deadline::after(connect_timeout_));
-        return state_ != before;
+        return connect_session(Deadline::after(connect_timeout_));
     }
 
     [[nodiscard]] bool ready() const noexcept { return state_ == ClientState::ready; }
@@ -108,7 +119,7 @@ public:
         if (session_) {
             status.session = session_->parameters();
         }
-        status.shm_disabled = shm_disabled_;
+        status.data_plane_dropped = data_plane_dropped_;
         status.last_error = last_error_;
         return status;
     }
@@ -174,16 +185,7 @@ private:
           call_timeout_(or_default(config.call_timeout, defaults::call_timeout)),
           connect_timeout_(or_default(config.connect_timeout, defaults::connect_timeout)),
           growth_cap_(or_default(config.payload_growth_cap, defaults::payload_growth_cap)),
-          request_proposal_(
-              or_default(config.request_payload_bytes, defaults::request_payload_bytes)),
-          response_proposal_(
-              or_default(config.response_payload_bytes, defaults::response_payload_bytes)),
-          batch_proposal_(or_default(config.batch_items, defaults::batch_items)) {}
-
-    template <class V>
-    static constexpr V or_default(V value, V fallback) noexcept {
-        return value == V{} ? fallback : value;
-    }
+          proposal_(initial_proposal(config)) {}
 
     // A batch of one travels as a single message; more carry a directory of
     // one entry per item and 8-aligned items (wire/packed_directory.h).
@@ -244,8 +246,8 @@ private:
                 return fail(Errc::not_ready, "no session to call on"); // unreachable
             }
             auto result = attempt(*session_, deadline);
-            if (result || result.error().code == Errc::invalid_argument) {
-                return result; // invalid_argument is refused before any I/O
+            if (result || refused_before_sending(result.error().code)) {
+                return result; // the session stays usable
             }
             const Error error = result.error();
             const std::uint32_t response_ceiling =
@@ -280,22 +282,29 @@ private:
         }
     }
 
+    // Errors a session returns before any I/O.
+    static constexpr bool refused_before_sending(Errc code) noexcept {
+        return code == Errc::invalid_argument || code == Errc::message_too_large;
+    }
+
     // Reconnects proposing request ceilings that fit `need`. If the
     // provider refuses them, the old proposal is kept for later refreshes.
     Result<void> grow_requests(const Need& need, Deadline deadline) {
         if (need.payload_bytes > growth_cap_) {
-            return fail(Errc::limit_exceeded,
+            return fail(Errc::message_too_large,
                         "request larger than the client's payload_growth_cap");
         }
-        const auto saved = std::pair{request_proposal_, batch_proposal_};
+        const CeilingProposal saved = proposal_;
         const auto wanted = std::bit_ceil(static_cast<std::uint32_t>(need.payload_bytes));
-        request_proposal_ = std::max(request_proposal_, std::min(wanted, growth_cap_));
-        batch_proposal_ = std::max(batch_proposal_, std::bit_ceil(need.items));
+        proposal_.request_payload_bytes =
+            std::max(proposal_.request_payload_bytes, std::min(wanted, growth_cap_));
+        proposal_.batch_items = std::max(proposal_.batch_items, std::bit_ceil(need.items));
         ++counters_.resizes;
         drop_session(ClientState::disconnected);
         auto connected = connect_session(deadline);
         if (!connected) {
-            std::tie(request_proposal_, batch_proposal_) = saved;
+            proposal_.request_payload_bytes = saved.request_payload_bytes;
+            proposal_.batch_items = saved.batch_items;
             if (connected.error().code == Errc::limit_exceeded) {
                 // Refused for size alone: the next refresh() reconnects with
                 // the old proposal.
@@ -305,7 +314,8 @@ private:
             return connected;
         }
         if (!fits(need)) {
-            return fail(Errc::limit_exceeded, "the provider did not grant the request ceilings");
+            return fail(Errc::message_too_large,
+                        "the provider did not grant the request ceilings");
         }
         return {};
     }
@@ -314,8 +324,9 @@ private:
     // reconnects. Returns whether the negotiated response ceiling grew
     // beyond `before`, the dropped session's.
     Result<bool> grow_responses(std::uint32_t before, Deadline deadline) {
-        if (response_proposal_ < growth_cap_) {
-            response_proposal_ = std::min(response_proposal_ * 2, growth_cap_);
+        if (proposal_.response_payload_bytes < growth_cap_) {
+            proposal_.response_payload_bytes =
+                std::min(proposal_.response_payload_bytes * 2, growth_cap_);
         }
         ++counters_.resizes;
         if (auto connected = connect_session(deadline); !connected) {
@@ -324,50 +335,32 @@ private:
         return session_ && session_->parameters().responses.max_payload_bytes > before;
     }
 
-    [[nodiscard]] framing::ClientHandshakeConfig handshake_config() const noexcept {
-        framing::ClientHandshakeConfig handshake;
-        handshake.auth_token = config_.auth_token;
-        std::uint32_t offered = or_default(config_.profiles, T::profile_bits) & T::profile_bits;
-        if (shm_disabled_) {
-            offered &= wire::profile::baseline;
-        }
-        handshake.supported_profiles = offered;
-        handshake.preferred_profiles = or_default(config_.preferred_profiles, offered) & offered;
-        handshake.max_request_payload_bytes = request_proposal_;
-        handshake.max_request_batch_items = batch_proposal_;
-        handshake.max_response_payload_bytes = response_proposal_;
-        handshake.max_response_batch_items = batch_proposal_;
-        handshake.packet_size = config_.packet_size;
-        return handshake;
+    // What this client can use of the transport: all of it, less a data
+    // plane it could not attach before.
+    [[nodiscard]] std::uint32_t carried_profiles() const noexcept {
+        return data_plane_dropped_ ? T::profile_bits & ~data_plane_profiles_of<typename T::Connection>
+                                   : T::profile_bits;
     }
 
-    // One connect + handshake, plus one more without SHM when the provider
-    // chose shared memory this process cannot attach.
+    // One connect + handshake (Session::connect makes one more without the
+    // data plane when the provider chose one this process cannot attach).
     Result<void> connect_session(Deadline deadline) {
         const bool was_connected_before = counters_.connects > 0;
         state_ = ClientState::connecting;
-        for (;;) {
-            auto connection = T::connect(address_, deadline);
-            if (!connection) {
-                return connect_failed(connection.error());
-            }
-            auto session = SessionType::client_over(std::move(*connection), handshake_config(),
-                                                    deadline, &abort_);
-            if (session) {
-                session_.emplace(std::move(*session));
-                state_ = ClientState::ready;
-                ++counters_.connects;
-                if (was_connected_before) {
-                    ++counters_.reconnects;
-                }
-                return {};
-            }
-            if (session.error().code == Errc::shm_unavailable && !shm_disabled_) {
-                shm_disabled_ = true;
-                continue;
-            }
+        auto session = SessionType::connect(
+            address_, client_handshake_config(config_, proposal_, carried_profiles()), deadline,
+            &abort_);
+        if (!session) {
             return connect_failed(session.error());
         }
+        data_plane_dropped_ = data_plane_dropped_ || session->dropped_data_plane();
+        session_.emplace(std::move(*session));
+        state_ = ClientState::ready;
+        ++counters_.connects;
+        if (was_connected_before) {
+            ++counters_.reconnects;
+        }
+        return {};
     }
 
     Result<void> connect_failed(const Error& error) {
@@ -403,10 +396,8 @@ private:
     Milliseconds call_timeout_;
     Milliseconds connect_timeout_;
     std::uint32_t growth_cap_;
-    std::uint32_t request_proposal_;
-    std::uint32_t response_proposal_;
-    std::uint32_t batch_proposal_;
-    bool shm_disabled_ = false;
+    CeilingProposal proposal_;
+    bool data_plane_dropped_ = false;
     ClientState state_ = ClientState::disconnected;
     ClientCounters counters_;
     std::optional<Error> last_error_;

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string_view>
 
-#include "framing/handshake.h"
 #include "netipc/error.h"
+#include "netipc/session_parameters.h"
 
 namespace netipc::services {
 
@@ -56,10 +56,10 @@ struct ClientStatus {
     ClientState state = ClientState::disconnected;
     ClientCounters counters;
     // Negotiated values of the current session (when state is ready).
-    std::optional<framing::SessionParameters> session;
-    // Set once this client could not attach a provider's shared memory: it
-    // no longer offers SHM.
-    bool shm_disabled = false;
+    std::optional<SessionParameters> session;
+    // Set once this client could not attach a provider's data plane (shared
+    // memory): it no longer offers it.
+    bool data_plane_dropped = false;
     // Why the last connect or call failed.
     std::optional<Error> last_error;
 };

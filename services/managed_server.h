@@ -1,7 +1,9 @@
-// netipc::services::ManagedServer<Service>: a provider's whole server side
-// in one object. It listens on the service endpoint, accepts sessions, runs
-// one worker thread per session (up to ServerConfig::max_sessions) and
-// answers every request with a typed handler.
+// netipc::services::ManagedServer<Service, Transport, Framing>: a provider's
+// whole server side in one object. It listens on the service endpoint,
+// accepts sessions, runs one worker thread per session (up to
+// ServerConfig::max_sessions) and answers every request with a typed
+// handler. The transport defaults to the service's, the framing to NetIPC's;
+// any Transport and Framing pair works.
 //
 //   auto server = ManagedServer<IncrementService>::start(
 //       {run_dir, "increment"}, {},
@@ -16,18 +18,19 @@
 // They run concurrently on session threads, so they must be thread-safe.
 // Views passed to a handler are valid only during that call.
 //
-// Per BRIEF refinement 6: a handler failure is answered INTERNAL_ERROR with
-// an empty payload; after any terminal status the session is closed; batch
+// As the Level 2 specification (netdata/plugin-ipc docs/level2-typed-api.md)
+// and its newest refinements say: a handler failure is answered
+// INTERNAL_ERROR with an empty payload; after any terminal status the
+// session is closed; batch
 // requests are dispatched item by item and answered in order. A malformed
 // or hostile client only ever ends its own session. Session ids count up
 // from 1.
 //
 // stop() (also run by the destructor) stops accepting, wakes every session
-// (even one blocked sending to a client that never reads), joins every
-// thread, and removes the socket and every SHM region.
+// through its connection's interrupt() (even one blocked sending to a client
+// that never reads), joins every thread, and closes the listener, which
+// removes what listen() created (a socket file, SHM regions).
 #pragma once
-
-#include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -41,8 +44,10 @@
 
 #include "framing/nipc.h"
 #include "netipc/abort_signal.h"
-#include "netipc/session.h"
+#include "netipc/concepts/framing.h"
+#include "sessions/session.h"
 #include "services/defaults.h"
+#include "services/handshake_configs.h"
 #include "services/server_config.h"
 #include "services/service.h"
 
@@ -55,14 +60,15 @@ template <class V>
 struct IsResult<Result<V>> : std::true_type {};
 } // namespace detail
 
-template <Service S, Transport T = typename S::DefaultTransport>
+template <Service S, Transport T = typename S::DefaultTransport, class F = framing::Nipc>
+    requires Framing<F, typename T::Connection>
 class ManagedServer {
 public:
     using CodecType = typename S::Codec;
     using RequestView = typename CodecType::RequestView;
     using ResponseBuilder = typename CodecType::ResponseBuilder;
     using Address = typename T::Address;
-    using SessionType = Session<T, framing::Nipc, CodecType>;
+    using SessionType = Session<T, F, CodecType>;
     using Handler = std::function<Result<void>(const RequestView&, ResponseBuilder&)>;
 
     // Listens (with stale-endpoint recovery) and starts the acceptor. Fails
@@ -90,6 +96,10 @@ public:
     ManagedServer(ManagedServer&&) = delete;
     ManagedServer& operator=(ManagedServer&&) = delete;
     ~ManagedServer() { stop(); }
+
+    // Where clients reach this server: the listener's own address, which is
+    // concrete even when start() was given a wildcard (a TCP port 0, say).
+    [[nodiscard]] Address address() const { return listener_.address(); }
 
     // Idempotent. Returns once every thread has been joined and the
     // endpoint files are gone.
@@ -137,18 +147,33 @@ public:
     }
 
 private:
-    // One session thread, and the descriptor stop() shuts down to wake it.
+    // One session thread, and the session stop() interrupts to wake it.
     struct Worker {
         std::thread thread;
-        std::mutex fd_mutex;
-        int fd = -1;           // guarded by fd_mutex; -1 once the session is closed
-        bool finished = false; // guarded by the server's mutex_
+        std::mutex session_mutex;
+        SessionType* session = nullptr; // guarded by session_mutex; set while it serves
+        bool interrupted = false;       // guarded by session_mutex
+        bool finished = false;          // guarded by the server's mutex_
 
         void interrupt() {
-            std::lock_guard lock(fd_mutex);
-            if (fd >= 0) {
-                ::shutdown(fd, SHUT_RDWR);
+            std::lock_guard lock(session_mutex);
+            interrupted = true;
+            if (session != nullptr) {
+                session->interrupt();
             }
+        }
+
+        // False when stop() came first: then the session must not serve.
+        bool start_serving(SessionType& serving) {
+            std::lock_guard lock(session_mutex);
+            session = &serving;
+            return !interrupted;
+        }
+
+        // The session is about to close: stop() must not touch it.
+        void stop_serving() {
+            std::lock_guard lock(session_mutex);
+            session = nullptr;
         }
     };
 
@@ -166,28 +191,10 @@ private:
         : listener_(std::move(listener)),
           handler_(std::move(handler)),
           stop_signal_(std::move(stop_signal)),
-          handshake_(handshake_config(config)),
+          handshake_(server_handshake_config(config, T::profile_bits)),
           max_sessions_(config.max_sessions == 0 ? defaults::max_sessions : config.max_sessions),
           handshake_timeout_(config.handshake_timeout.count() == 0 ? defaults::handshake_timeout
                                                                    : config.handshake_timeout) {}
-
-    static framing::ServerHandshakeConfig handshake_config(const ServerConfig& config) {
-        framing::ServerHandshakeConfig handshake;
-        handshake.auth_token = config.auth_token;
-        const std::uint32_t offered =
-            (config.profiles == 0 ? T::profile_bits : config.profiles) & T::profile_bits;
-        handshake.supported_profiles = offered;
-        handshake.preferred_profiles =
-            (config.preferred_profiles == 0 ? offered : config.preferred_profiles) & offered;
-        handshake.max_request_payload_bytes = config.request_payload_bytes == 0
-                                                  ? defaults::payload_growth_cap
-                                                  : config.request_payload_bytes;
-        handshake.max_response_payload_bytes = config.response_payload_bytes == 0
-                                                   ? defaults::response_payload_bytes
-                                                   : config.response_payload_bytes;
-        handshake.packet_size = config.packet_size;
-        return handshake;
-    }
 
     // Turns either handler shape into the builder-filling one.
     template <class H>
@@ -242,7 +249,6 @@ private:
             }
             ++active_;
             auto& worker = workers_.emplace_back();
-            worker.fd = connection->native_handle();
             worker.thread = std::thread([this, &worker, session_id = next_session_id_++,
                                          connection = std::move(*connection)]() mutable {
                 serve_session(worker, std::move(connection), session_id);
@@ -256,17 +262,13 @@ private:
                                                 Deadline::after(handshake_timeout_), &stop_signal_);
         if (session) {
             counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
-            serve_requests(*session);
+            if (worker.start_serving(*session)) {
+                serve_requests(*session);
+            }
+            worker.stop_serving();
+            session->close();
         } else if (session.error().code != Errc::aborted) {
             counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
-        }
-        {
-            // The descriptor is about to close: stop() must not touch it.
-            std::lock_guard lock(worker.fd_mutex);
-            worker.fd = -1;
-            if (session) {
-                session->close();
-            }
         }
         std::lock_guard lock(mutex_);
         --active_;
@@ -285,9 +287,8 @@ private:
         };
         for (;;) {
             // No abort signal here: watching one costs a poll() per request
-            // on the socket path, and stop() wakes sessions by shutting their
-            // sockets down instead (an SHM wait notices that within one of
-            // its liveness slices).
+            // on the socket path, and stop() wakes sessions through their
+            // connections' interrupt() instead.
             auto served = session.serve_one(counted_handler, Deadline::never());
             if (served) {
                 counters_.requests_served.fetch_add(1, std::memory_order_relaxed);
@@ -318,7 +319,7 @@ private:
     typename T::Listener listener_;
     Handler handler_;
     AbortSignal stop_signal_;
-    framing::ServerHandshakeConfig handshake_;
+    ServerHandshakeConfig handshake_;
     std::uint32_t max_sessions_;
     std::chrono::milliseconds handshake_timeout_;
 

@@ -7,7 +7,7 @@
 #include "codecs/increment.h"
 #include "codecs/string_reverse.h"
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "transports/default_baseline.h"
 #include "transports/posix/shm_hybrid.h"
 

@@ -9,8 +9,6 @@
 #include "tests/support/transcripts.h"
 
 using namespace netipc;
-using framing::ClientHandshakeConfig;
-using framing::ServerHandshakeConfig;
 using wire::TransportStatus;
 
 namespace {

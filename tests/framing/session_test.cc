@@ -1,7 +1,7 @@
 // Session<Transport, Framing, Codec> end to end over the loopback transport:
 // typed single and batch calls for every codec, chunked messages, handler
 // failure, limits, and handshake rejection.
-#include "netipc/session.h"
+#include "sessions/session.h"
 
 #include <algorithm>
 #include <atomic>
@@ -32,9 +32,9 @@ static_assert(Framing<framing::Nipc, LoopbackConnection>);
 namespace {
 
 struct NotAFraming {
-    using ClientConfig = framing::ClientHandshakeConfig;
-    using ServerConfig = framing::ServerHandshakeConfig;
-    using Parameters = framing::SessionParameters;
+    using ClientConfig = ClientHandshakeConfig;
+    using ServerConfig = ServerHandshakeConfig;
+    using Parameters = SessionParameters;
     using Receiver = framing::MessageReceiver;
     using Received = framing::ReceivedMessage;
     // No handshake and no send: must not model the concept.
@@ -68,8 +68,8 @@ Deadline soon() {
     return Deadline::after(10s);
 }
 
-framing::ClientHandshakeConfig client_config(std::uint32_t batch_items = 64) {
-    framing::ClientHandshakeConfig config;
+ClientHandshakeConfig client_config(std::uint32_t batch_items = 64) {
+    ClientHandshakeConfig config;
     config.auth_token = token;
     config.max_request_payload_bytes = 65536;
     config.max_request_batch_items = batch_items;
@@ -77,8 +77,8 @@ framing::ClientHandshakeConfig client_config(std::uint32_t batch_items = 64) {
     return config;
 }
 
-framing::ServerHandshakeConfig server_config(std::uint32_t response_bytes = 65536) {
-    framing::ServerHandshakeConfig config;
+ServerHandshakeConfig server_config(std::uint32_t response_bytes = 65536) {
+    ServerHandshakeConfig config;
     config.auth_token = token;
     config.max_response_payload_bytes = response_bytes;
     return config;
@@ -88,7 +88,7 @@ framing::ServerHandshakeConfig server_config(std::uint32_t response_bytes = 6553
 template <class Codec, class Handler>
 struct ServerThread : testing::ServerThread<LoopbackSession<Codec>, Handler> {
     ServerThread(const std::string& name, std::uint32_t packet_size,
-                 framing::ServerHandshakeConfig config, int requests, Handler handler)
+                 ServerHandshakeConfig config, int requests, Handler handler)
         : testing::ServerThread<LoopbackSession<Codec>, Handler>(
               LoopbackTransport::listen({name, packet_size}).value(), config, requests, handler) {}
 };

@@ -10,13 +10,13 @@
 #include <utility>
 
 #include "codecs/cgroups_snapshot.h"
-#include "services/cgroups_index.h"
+#include "cache/cgroups_index.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
 using netipc::codecs::CgroupsSnapshot;
-using netipc::services::CgroupsIndex;
+using netipc::cache::CgroupsIndex;
 namespace fuzz = netipc::fuzz;
 
 } // namespace

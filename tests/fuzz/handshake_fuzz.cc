@@ -20,8 +20,8 @@ namespace {
 
 constexpr std::uint32_t server_packet_size = 65536;
 
-framing::ServerHandshakeConfig server_config() {
-    framing::ServerHandshakeConfig config;
+ServerHandshakeConfig server_config() {
+    ServerHandshakeConfig config;
     config.auth_token = 0xDEADBEEFCAFEBABEULL;
     config.supported_profiles = wire::profile::baseline | wire::profile::shm_hybrid;
     config.preferred_profiles = wire::profile::shm_hybrid;
@@ -59,7 +59,7 @@ void check_server_side(wire::Bytes in) {
 }
 
 void check_client_side(wire::Bytes in) {
-    framing::ClientHandshakeConfig config;
+    ClientHandshakeConfig config;
     config.supported_profiles = wire::profile::baseline | wire::profile::shm_hybrid;
     config.max_request_payload_bytes = 4096;
     config.max_request_batch_items = 16;

@@ -9,7 +9,7 @@
 
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "sessions/aliases.h"
 #include "tests/support/handlers.h"
 #include "tests/support/temp_run_dir.h"
@@ -36,7 +36,7 @@ struct ClientOutcome {
 // One client: connects, makes its calls, and reports what it saw.
 template <class T>
 ClientOutcome run_client(const transports::ServiceAddress& address,
-                         const framing::ClientHandshakeConfig& config, int index) {
+                         const ClientHandshakeConfig& config, int index) {
     ClientOutcome outcome;
     auto session = SessionOver<T>::connect(address, config, Deadline::after(30s));
     if (!session) {
@@ -44,9 +44,7 @@ ClientOutcome run_client(const transports::ServiceAddress& address,
     }
     outcome.connected = true;
     outcome.session_id = session->parameters().session_id;
-    if constexpr (requires { session->connection().shm_active(); }) {
-        outcome.shm = session->connection().shm_active();
-    }
+    outcome.shm = session->data_plane_active();
     const std::uint64_t base = static_cast<std::uint64_t>(index) * 1'000'000;
     for (int i = 0; i < calls_per_client; ++i) {
         const std::uint64_t value = base + static_cast<std::uint64_t>(i);
@@ -61,10 +59,10 @@ ClientOutcome run_client(const transports::ServiceAddress& address,
 template <class T>
 std::vector<ClientOutcome> run_clients_against_one_listener(
     const transports::ServiceAddress& address) {
-    framing::ServerHandshakeConfig server_config;
+    ServerHandshakeConfig server_config;
     server_config.supported_profiles = ~0U;
     server_config.preferred_profiles = ~0U;
-    framing::ClientHandshakeConfig client_config;
+    ClientHandshakeConfig client_config;
     client_config.supported_profiles = ~0U;
     client_config.preferred_profiles = ~0U;
 

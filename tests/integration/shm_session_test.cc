@@ -25,7 +25,7 @@
 #include "framing/message_receiver.h"
 #include "framing/nipc.h"
 #include "framing/send_message.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "tests/support/allocation_probe.h"
 #include "tests/support/hand_handshake.h"
 #include "tests/support/handlers.h"
@@ -53,8 +53,8 @@ Deadline soon() {
     return Deadline::after(10s);
 }
 
-framing::ClientHandshakeConfig client_config() {
-    framing::ClientHandshakeConfig config;
+ClientHandshakeConfig client_config() {
+    ClientHandshakeConfig config;
     config.auth_token = token;
     config.supported_profiles = ~0U; // whatever the transport carries
     config.preferred_profiles = ~0U;
@@ -64,8 +64,8 @@ framing::ClientHandshakeConfig client_config() {
     return config;
 }
 
-framing::ServerHandshakeConfig server_config() {
-    framing::ServerHandshakeConfig config;
+ServerHandshakeConfig server_config() {
+    ServerHandshakeConfig config;
     config.auth_token = token;
     config.supported_profiles = ~0U;
     config.preferred_profiles = ~0U;
@@ -91,7 +91,7 @@ TEST_CASE("INCREMENT over SHM: single and batch", "[integration][shm]") {
         ShmSession<codecs::Increment>::connect(dir.address("inc"), client_config(), soon());
     REQUIRE(session.has_value());
     CHECK(session->parameters().selected_profile == wire::profile::shm_hybrid);
-    CHECK(session->connection().shm_active());
+    CHECK(session->data_plane_active());
 
     // While the session lives, its region exists with mode 0600.
     struct stat status{};
@@ -124,7 +124,7 @@ TEST_CASE("large STRING_REVERSE and CGROUPS_SNAPSHOT messages travel whole over 
         auto session =
             ShmSession<codecs::StringReverse>::connect(dir.address("rev"), client_config(), soon());
         REQUIRE(session.has_value());
-        REQUIRE(session->connection().shm_active());
+        REQUIRE(session->data_plane_active());
         std::string text(60000, ' ');
         for (std::size_t i = 0; i < text.size(); ++i) {
             text[i] = static_cast<char>('a' + i % 26);
@@ -151,7 +151,7 @@ TEST_CASE("large STRING_REVERSE and CGROUPS_SNAPSHOT messages travel whole over 
         auto session = ShmSession<codecs::CgroupsSnapshot>::connect(dir.address("cg"),
                                                                     client_config(), soon());
         REQUIRE(session.has_value());
-        REQUIRE(session->connection().shm_active());
+        REQUIRE(session->data_plane_active());
         auto view = session->call({}, soon());
         REQUIRE(view.has_value());
         REQUIRE(view->size() == 3000);
@@ -174,7 +174,7 @@ TEST_CASE("a server that cannot prepare SHM continues on the baseline", "[integr
         ShmSession<codecs::Increment>::connect(dir.address("fallback"), client_config(), soon());
     REQUIRE(session.has_value());
     CHECK(session->parameters().selected_profile == wire::profile::baseline);
-    CHECK_FALSE(session->connection().shm_active());
+    CHECK_FALSE(session->data_plane_active());
     CHECK(session->call(1, soon())->value == 2);
     CHECK_FALSE(server.join().has_value());
     CHECK_FALSE(server.served_over_shm());
@@ -237,7 +237,7 @@ TEST_CASE("a client that cannot attach SHM reconnects without it", "[integration
     CHECK(first_hung_up); // the unusable session was closed
     CHECK(second_offer == wire::profile::baseline);
     CHECK(session->parameters().selected_profile == wire::profile::baseline);
-    CHECK_FALSE(session->connection().shm_active());
+    CHECK_FALSE(session->data_plane_active());
     CHECK(answer == 42);
     CHECK(second_served);
 }
@@ -289,7 +289,7 @@ TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("alloc"), client_config(), soon());
     REQUIRE(session.has_value());
-    REQUIRE(session->connection().shm_active());
+    REQUIRE(session->data_plane_active());
     const auto probe =
         testing::probe_allocations(*session, warm_up, measured, Deadline::after(60s));
     REQUIRE(probe.allocations_before > 0); // the counter is live: start-up allocated
@@ -309,7 +309,7 @@ TEST_CASE("an SHM server sees disconnected when its client hangs up", "[integrat
         auto session =
             ShmSession<codecs::Increment>::connect(dir.address("gone"), client_config(), soon());
         REQUIRE(session.has_value());
-        REQUIRE(session->connection().shm_active());
+        REQUIRE(session->data_plane_active());
         CHECK(session->call(1, soon())->value == 2);
     } // the client session closes here
     CHECK(server.join() == Errc::disconnected);

@@ -22,7 +22,7 @@
 #include "codecs/simple_hash.h"
 #include "codecs/string_reverse.h"
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "tests/support/allocation_probe.h"
 #include "tests/support/handlers.h"
 #include "tests/support/server_thread.h"
@@ -45,8 +45,8 @@ Deadline soon() {
     return Deadline::after(10s);
 }
 
-framing::ClientHandshakeConfig client_config(std::uint32_t packet_size = 0) {
-    framing::ClientHandshakeConfig config;
+ClientHandshakeConfig client_config(std::uint32_t packet_size = 0) {
+    ClientHandshakeConfig config;
     config.auth_token = token;
     config.max_request_payload_bytes = 65536;
     config.max_request_batch_items = 1000;
@@ -55,8 +55,8 @@ framing::ClientHandshakeConfig client_config(std::uint32_t packet_size = 0) {
     return config;
 }
 
-framing::ServerHandshakeConfig server_config() {
-    framing::ServerHandshakeConfig config;
+ServerHandshakeConfig server_config() {
+    ServerHandshakeConfig config;
     config.auth_token = token;
     config.max_response_payload_bytes = 1U << 20U;
     return config;

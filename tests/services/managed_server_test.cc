@@ -15,7 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "framing/nipc.h"
-#include "netipc/session.h"
+#include "sessions/session.h"
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "services/string_reverse_service.h"

@@ -43,7 +43,7 @@ std::optional<std::uint32_t> peek_offered_profiles(Connection& connection, Deadl
 // Returns the profiles the HELLO offered, or nullopt if it went wrong.
 template <class Connection>
 std::optional<std::uint32_t> answer_hello_by_hand(Connection& connection,
-                                                  const framing::ServerHandshakeConfig& config,
+                                                  const ServerHandshakeConfig& config,
                                                   std::uint64_t session_id, Deadline deadline) {
     std::array<std::byte, framing::hello_packet_size> hello{};
     if (!connection.receive_packet(hello, deadline, nullptr)) {

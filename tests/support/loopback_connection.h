@@ -19,6 +19,9 @@ namespace netipc::testing {
 
 class LoopbackConnection {
 public:
+    // There is no OS object to wait on: native_handle() is always -1.
+    using native_handle_type = int;
+
     // Two connected ends; each end sends at most `max_packet` bytes a packet.
     static std::pair<LoopbackConnection, LoopbackConnection> make_pair(std::uint32_t max_packet) {
         auto a_to_b = std::make_shared<Channel>();
@@ -81,10 +84,14 @@ public:
 
     [[nodiscard]] std::uint32_t max_packet_size() const noexcept { return max_packet_; }
     // No descriptor: callers of the double cannot poll it.
-    [[nodiscard]] static int native_handle() noexcept { return -1; }
+    [[nodiscard]] static native_handle_type native_handle() noexcept { return -1; }
     [[nodiscard]] std::size_t packets_sent() const noexcept { return packets_sent_; }
 
-    void close() {
+    // Ends both directions: blocked and later calls on either end fail
+    // with Errc::disconnected. Safe from any thread (the channels are
+    // locked), so interrupt() is the same thing.
+    void close() noexcept { interrupt(); }
+    void interrupt() noexcept {
         for (Channel* channel : {outgoing_.get(), incoming_.get()}) {
             if (channel != nullptr) {
                 std::lock_guard lock(channel->mutex);

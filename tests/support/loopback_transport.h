@@ -3,6 +3,7 @@
 // tested without sockets, and with a packet size of the test's choosing.
 #pragma once
 
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
@@ -28,6 +29,9 @@ struct LoopbackTransport {
     class Listener {
     public:
         Result<Connection> accept(Deadline deadline, const AbortSignal* abort) {
+            if (!queue_) {
+                return fail(Errc::invalid_argument, "loopback listener is closed");
+            }
             std::unique_lock lock(queue_->mutex);
             while (queue_->pending.empty()) {
                 if (abort != nullptr && abort->raised()) {
@@ -45,6 +49,22 @@ struct LoopbackTransport {
             return connection;
         }
 
+        [[nodiscard]] const Address& address() const noexcept { return address_; }
+
+        // Frees the name (later connects find nothing) and ends the
+        // connections nobody accepted yet. Idempotent.
+        void close() {
+            if (!queue_) {
+                return;
+            }
+            std::lock_guard lock(queue_->mutex);
+            for (auto& pending : queue_->pending) {
+                pending.close();
+            }
+            queue_->pending.clear();
+            queue_.reset();
+        }
+
     private:
         friend struct LoopbackTransport;
         struct Queue {
@@ -53,6 +73,7 @@ struct LoopbackTransport {
             std::deque<Connection> pending;
         };
         std::shared_ptr<Queue> queue_ = std::make_shared<Queue>();
+        Address address_;
     };
 
     static Result<Listener> listen(const Address& address) {
@@ -62,6 +83,7 @@ struct LoopbackTransport {
             return fail(Errc::address_in_use, "a loopback listener already has this name");
         }
         Listener listener;
+        listener.address_ = address;
         slot = listener.queue_;
         return listener;
     }

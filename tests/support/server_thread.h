@@ -9,6 +9,7 @@
 
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "netipc/session_parameters.h"
 
 namespace netipc::testing {
 
@@ -16,7 +17,7 @@ template <class SessionType, class Handler>
 class ServerThread {
 public:
     using Listener = typename SessionType::TransportType::Listener;
-    using Config = typename SessionType::FramingType::ServerConfig;
+    using Config = ServerHandshakeConfig;
 
     ServerThread(Listener listener, Config config, int requests, Handler handler,
                  Deadline deadline = Deadline::after(std::chrono::seconds(30)))
@@ -27,9 +28,7 @@ public:
                 error_ = session.error().code;
                 return;
             }
-            if constexpr (requires { session->connection().shm_active(); }) {
-                over_shm_ = session->connection().shm_active();
-            }
+            over_shm_ = session->data_plane_active();
             for (int i = 0; i < requests; ++i) {
                 if (auto served = session->serve_one(handler, deadline); !served) {
                     error_ = served.error().code;

@@ -26,7 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codecs/simple_hash.h"
-#include "netipc/os/posix_fd.h"
+#include "netipc/posix/unique_fd.h"
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "tests/support/temp_run_dir.h"
@@ -183,7 +183,7 @@ private:
             if (::poll(&waiting, 1, 20) != 1) {
                 continue; // look at stopping_ again
             }
-            const netipc::os::UniqueFd connection(::accept(listener_.get(), nullptr, nullptr));
+            const netipc::posix::UniqueFd connection(::accept(listener_.get(), nullptr, nullptr));
             if (!connection) {
                 continue;
             }
@@ -198,7 +198,7 @@ private:
     }
 
     std::string path_;
-    netipc::os::UniqueFd listener_;
+    netipc::posix::UniqueFd listener_;
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };

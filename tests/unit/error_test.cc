@@ -36,6 +36,7 @@ const std::vector<Errc> all_errc{
     Errc::protocol_violation,
     Errc::limit_exceeded,
     Errc::overflow,
+    Errc::message_too_large,
     Errc::auth_failed,
     Errc::unsupported,
     Errc::incompatible,
@@ -154,6 +155,7 @@ TEST_CASE("is_protocol_error covers exactly the peer-fault categories", "[wire][
     STATIC_REQUIRE(is_protocol_error(Errc::bad_chunk));
     STATIC_REQUIRE(is_protocol_error(Errc::limit_exceeded));
     STATIC_REQUIRE_FALSE(is_protocol_error(Errc::overflow));
+    STATIC_REQUIRE_FALSE(is_protocol_error(Errc::message_too_large));
     STATIC_REQUIRE_FALSE(is_protocol_error(Errc::timeout));
     STATIC_REQUIRE_FALSE(is_protocol_error(Errc::os_error));
     STATIC_REQUIRE_FALSE(is_protocol_error(Errc::internal));

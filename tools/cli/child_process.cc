@@ -22,8 +22,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Pipe {
-    os::UniqueFd read;
-    os::UniqueFd write;
+    posix::UniqueFd read;
+    posix::UniqueFd write;
 };
 
 Result<Pipe> make_pipe() {
@@ -31,7 +31,7 @@ Result<Pipe> make_pipe() {
     if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
         return fail(Errc::os_error, "pipe2() failed", errno);
     }
-    return Pipe{os::UniqueFd(fds[0]), os::UniqueFd(fds[1])};
+    return Pipe{posix::UniqueFd(fds[0]), posix::UniqueFd(fds[1])};
 }
 
 // posix_spawn's attribute and file-action objects, destroyed on every path.
@@ -154,7 +154,7 @@ bool ChildProcess::signal(int signal_number) const noexcept {
 
 bool ChildProcess::pump(Clock::time_point deadline) {
     std::array<pollfd, 2> watched{};
-    std::array<os::UniqueFd*, 2> owners{};
+    std::array<posix::UniqueFd*, 2> owners{};
     std::array<std::string*, 2> sinks{};
     nfds_t count = 0;
     for (auto [fd, sink] : {std::pair{&out_fd_, &out_}, std::pair{&err_fd_, &err_}}) {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "netipc/error.h"
-#include "netipc/os/posix_fd.h"
+#include "netipc/posix/unique_fd.h"
 
 namespace netipc::cli {
 
@@ -63,7 +63,7 @@ public:
     [[nodiscard]] const std::string& err() const noexcept { return err_; }
 
 private:
-    ChildProcess(pid_t pid, os::UniqueFd out, os::UniqueFd err)
+    ChildProcess(pid_t pid, posix::UniqueFd out, posix::UniqueFd err)
         : pid_(pid), out_fd_(std::move(out)), err_fd_(std::move(err)) {}
 
     // Reads whatever the open pipes have, waiting at most until `deadline`
@@ -72,8 +72,8 @@ private:
     void kill_and_reap() noexcept;
 
     pid_t pid_ = -1; // -1 once reaped
-    os::UniqueFd out_fd_;
-    os::UniqueFd err_fd_;
+    posix::UniqueFd out_fd_;
+    posix::UniqueFd err_fd_;
     std::string out_;
     std::string err_;
     std::size_t line_start_ = 0; // first byte of out_ not yet returned by read_line()

@@ -22,7 +22,7 @@
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "services/increment_service.h"
-#include "services/snapshot_cache.h"
+#include "cache/snapshot_cache.h"
 #include "tools/cli/child_process.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
@@ -267,7 +267,7 @@ private:
         }
     }
 
-    static void print_lookup(const services::CgroupsSnapshotCache& cache, std::string_view name) {
+    static void print_lookup(const cache::CgroupsSnapshotCache& cache, std::string_view name) {
         auto item = cache.find_copy(name);
         fmt::print("  lookup {:<16} -> {}\n", name, item ? item->path : std::string("absent"));
     }
@@ -278,7 +278,7 @@ private:
         endpoint.run_dir = run_dir_.path();
         endpoint.service = kind_cgroups_snapshot;
         auto cache =
-            services::CgroupsSnapshotCache::create(endpoint.address(), client_config(endpoint));
+            cache::CgroupsSnapshotCache::create(endpoint.address(), client_config(endpoint));
         if (!cache) {
             fail("cannot create the cache", cache.error());
             return;

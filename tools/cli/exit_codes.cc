@@ -18,6 +18,7 @@ ExitCode exit_code_for(Errc code) noexcept {
         case Errc::unsupported:
         case Errc::incompatible:
         case Errc::limit_exceeded:
+        case Errc::message_too_large:
             return ExitCode::incompatible;
         case Errc::timeout:
             return ExitCode::timeout;

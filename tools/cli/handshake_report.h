@@ -13,7 +13,7 @@ namespace netipc::cli {
 
 struct HandshakeReport {
     std::string endpoint; // the socket path
-    framing::SessionParameters session;
+    SessionParameters session;
     std::chrono::microseconds elapsed{0}; // connect + HELLO + HELLO_ACK (+ SHM attach)
 };
 

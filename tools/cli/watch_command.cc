@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "services/snapshot_cache.h"
+#include "cache/snapshot_cache.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/options.h"
@@ -56,7 +56,7 @@ std::string json_quoted(std::string_view text) {
     return dump_json(nlohmann::ordered_json(std::string(text)), false);
 }
 
-void print_refresh(const WatchOptions& options, const services::CgroupsSnapshotCache& cache,
+void print_refresh(const WatchOptions& options, const cache::CgroupsSnapshotCache& cache,
                    const Result<void>& refreshed) {
     const auto status = cache.status();
     std::string error;
@@ -100,7 +100,7 @@ void print_refresh(const WatchOptions& options, const services::CgroupsSnapshotC
 // SnapshotCache::refresh() answers a client that cannot connect with
 // Errc::not_ready from the call it then tries, which hides why (nothing
 // listening, a refused token, ...). Connecting first keeps that cause.
-Result<void> refresh(services::CgroupsSnapshotCache& cache) {
+Result<void> refresh(cache::CgroupsSnapshotCache& cache) {
     auto& client = cache.client();
     (void)client.refresh();
     std::optional<Error> connect_error;
@@ -122,7 +122,7 @@ int run_watch(WatchOptions& options) {
     services::ClientConfig config = client_config(options.endpoint);
     config.call_timeout = std::chrono::milliseconds(options.timeout_ms);
     config.connect_timeout = config.call_timeout;
-    auto cache = services::CgroupsSnapshotCache::create(options.endpoint.address(), config);
+    auto cache = cache::CgroupsSnapshotCache::create(options.endpoint.address(), config);
     if (!cache) {
         return report_failure(command_name, "cannot create the cache", cache.error());
     }

@@ -4,14 +4,20 @@
 // `{run_dir}/{service}-{session_id:016x}.ipcshm`.
 //
 // The profile mask a client advertises follows from the type: baseline bit
-// plus SHM_HYBRID. Framing calls two hooks during the handshake:
-//   - prepare_server_shm(): the server creates the region BEFORE it sends a
+// plus SHM_HYBRID. The region is a negotiated data plane
+// (netipc/concepts/data_plane.h), switched on by framing during the
+// handshake:
+//   - prepare_data_plane(): the server creates the region BEFORE it sends a
 //     successful HELLO_ACK (if that fails, framing drops SHM from this
 //     session's negotiation and the session continues on the baseline);
-//   - activate_server_shm(): the HELLO_ACK is out, data moves to the region;
-//   - attach_client_shm(): the client attaches after HELLO_ACK; a failure
+//   - activate_data_plane(): the HELLO_ACK is out, data moves to the region;
+//   - attach_data_plane(): the client attaches after HELLO_ACK; a failure
 //     ends the session with Errc::shm_unavailable (no same-session fallback:
 //     the caller reconnects without SHM).
+//
+// The baseline must model IdleCheck (netipc/concepts/idle_check.h): while the
+// region carries the data, the baseline connection is how a wait learns that
+// the peer left, and it must stay silent.
 //
 // Once SHM is active a "packet" is a whole message: send_packet() copies the
 // pieces straight into the outgoing area and publishes them, and
@@ -20,7 +26,9 @@
 // region's owner lives) whenever it has slept liveness_check_interval
 // (100 ms) without a message, so a peer that closes its socket or dies ends
 // a wait with Errc::disconnected within about 100 ms, and an idle session
-// wakes ten times a second. An abort signal is noticed within 10 ms
+// wakes ten times a second. interrupt() shuts the baseline down, so a wait
+// blocked on the region ends with Errc::disconnected at its next liveness
+// check (within about 100 ms). An abort signal is noticed within 10 ms
 // (ShmWaitOptions::check_interval). Waits that messages end make no such
 // check: the hot path is spin, then one timed futex wait. One
 // message is in flight per direction: the client waits for each response
@@ -30,9 +38,6 @@
 // thread at most.
 #pragma once
 
-#include <poll.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -40,6 +45,8 @@
 #include <optional>
 #include <utility>
 
+#include "netipc/concepts/data_plane.h"
+#include "netipc/concepts/idle_check.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/wire/constants.h"
 #include "transports/posix/endpoint.h"
@@ -50,6 +57,7 @@ namespace netipc::transports {
 
 template <Transport Baseline>
     requires std::same_as<typename Baseline::Address, ServiceAddress>
+             && IdleCheck<typename Baseline::Connection>
 class ShmHybrid {
 public:
     static constexpr std::uint32_t profile_bits =
@@ -59,6 +67,9 @@ public:
 
     class Connection {
     public:
+        using native_handle_type = typename Baseline::Connection::native_handle_type;
+        static constexpr std::uint32_t data_plane_profiles = wire::profile::shm_hybrid;
+
         Connection() = default;
 
         Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline) {
@@ -95,7 +106,9 @@ public:
                 if (message.error().code != Errc::timeout || deadline.expired()) {
                     return std::unexpected(message.error());
                 }
-                if (auto alive = baseline_still_open(); !alive) {
+                // While SHM carries the data the socket must stay silent: its
+                // end is the peer's end.
+                if (auto alive = baseline_.check_idle(); !alive) {
                     return std::unexpected(alive.error());
                 }
             }
@@ -110,8 +123,14 @@ public:
             }
             return baseline_.max_packet_size();
         }
-        [[nodiscard]] int native_handle() const noexcept { return baseline_.native_handle(); }
-        [[nodiscard]] bool shm_active() const noexcept { return region_.has_value(); }
+        [[nodiscard]] native_handle_type native_handle() const noexcept {
+            return baseline_.native_handle();
+        }
+        [[nodiscard]] bool data_plane_active() const noexcept { return region_.has_value(); }
+
+        // From any thread: ends the session on the baseline; a wait on the
+        // region notices at its next liveness check. Must not race close().
+        void interrupt() noexcept { baseline_.interrupt(); }
 
         // Unmaps the region (the server side also removes its file) and closes
         // the socket. Idempotent.
@@ -121,8 +140,8 @@ public:
             baseline_.close();
         }
 
-        // Handshake hook, server side: creates this session's region.
-        Result<void> prepare_server_shm(std::uint32_t request_ceiling,
+        // Data plane, server side: creates this session's region.
+        Result<void> prepare_data_plane(std::uint32_t request_ceiling,
                                         std::uint32_t response_ceiling, std::uint64_t session_id) {
             auto path = shm_path(address_, session_id);
             if (!path) {
@@ -141,17 +160,17 @@ public:
             return {};
         }
 
-        // Handshake hook, server side: the HELLO_ACK went out on the socket,
-        // so from now on the region carries the session's data.
-        void activate_server_shm() noexcept {
+        // Data plane, server side: the HELLO_ACK went out on the socket, so
+        // from now on the region carries the session's data.
+        void activate_data_plane() noexcept {
             if (prepared_) {
                 region_.emplace(std::move(*prepared_));
                 prepared_.reset();
             }
         }
 
-        // Handshake hook, client side: attaches to the server's region.
-        Result<void> attach_client_shm(std::uint32_t request_ceiling,
+        // Data plane, client side: attaches to the server's region.
+        Result<void> attach_data_plane(std::uint32_t request_ceiling,
                                        std::uint32_t response_ceiling, std::uint64_t session_id) {
             auto path = shm_path(address_, session_id);
             if (!path) {
@@ -178,24 +197,6 @@ public:
             return server_ ? ShmDirection::request : ShmDirection::response;
         }
 
-        // While SHM carries the data the socket must stay silent: EOF means
-        // the peer ended the session, any byte is a protocol violation.
-        Result<void> baseline_still_open() {
-            pollfd entry{baseline_.native_handle(), POLLIN, 0};
-            if (::poll(&entry, 1, 0) <= 0) {
-                return {};
-            }
-            std::byte probe{};
-            const ssize_t got = ::recv(entry.fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-            if (got == 0 || (entry.revents & (POLLHUP | POLLERR)) != 0) {
-                return fail(Errc::disconnected, "peer closed the session socket");
-            }
-            if (got > 0) {
-                return fail(Errc::protocol_violation, "data on the socket of an SHM session");
-            }
-            return {};
-        }
-
         // How long a wait sleeps before it checks that the peer is still
         // there: the same slice the region uses to check its owner.
         static constexpr std::chrono::milliseconds liveness_check_interval =
@@ -220,7 +221,8 @@ public:
             }
             return Connection(std::move(*connection), address_, true);
         }
-        [[nodiscard]] int native_handle() const noexcept { return baseline_.native_handle(); }
+        [[nodiscard]] auto native_handle() const noexcept { return baseline_.native_handle(); }
+        [[nodiscard]] const Address& address() const noexcept { return address_; }
         void close() { baseline_.close(); }
 
     private:

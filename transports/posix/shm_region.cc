@@ -18,7 +18,7 @@
 
 #include <boost/interprocess/exceptions.hpp>
 
-#include "netipc/os/posix_fd.h"
+#include "netipc/posix/unique_fd.h"
 #include "transports/posix/shm_stale.h"
 
 namespace netipc::transports {
@@ -195,7 +195,7 @@ Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t reque
         return std::unexpected(geometry.error());
     }
     // 0600 is exact whatever the umask: a umask only removes bits.
-    os::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    posix::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) {
         const int err = errno;
         if (err == EEXIST) {
@@ -264,7 +264,7 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
     if (!geometry) {
         return std::unexpected(geometry.error());
     }
-    os::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    posix::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
     if (!fd) {
         const int err = errno;
         if (err == ENOENT) {

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "netipc/os/posix_fd.h"
+#include "netipc/posix/unique_fd.h"
 #include "netipc/wire/bytes.h"
 #include "transports/posix/endpoint.h"
 #include "transports/posix/shm_region_header.h"
@@ -46,7 +46,7 @@ bool process_alive(pid_t pid) noexcept {
 
 ShmRegionState classify_existing_region(const std::string& path) noexcept {
     // O_NONBLOCK: opening a FIFO read-only would otherwise wait for a writer.
-    const os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    const posix::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     if (!fd) {
         switch (errno) {
             case ENOENT:

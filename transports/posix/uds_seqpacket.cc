@@ -1,5 +1,7 @@
 #include "transports/posix/uds_seqpacket.h"
 
+#include "netipc/posix/poll_timeout.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -81,7 +83,7 @@ Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal
         if (aborted(abort)) {
             return fail(Errc::aborted, "abort signal raised");
         }
-        const int ready = ::poll(entries.data(), count, deadline.poll_timeout_ms());
+        const int ready = ::poll(entries.data(), count, posix::poll_timeout_ms(deadline));
         if (ready < 0) {
             if (errno == EINTR) {
                 continue;
@@ -179,7 +181,7 @@ enum class Occupant {
 };
 
 Result<Occupant> probe_occupant(const sockaddr_un& address) {
-    os::UniqueFd probe(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    posix::UniqueFd probe(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!probe) {
         if (errno == EMFILE || errno == ENFILE) {
             // We cannot tell whether the owner is alive; deleting a live
@@ -237,7 +239,7 @@ Result<void> bind_reclaiming(int fd, const std::string& path) {
 
 // --- Connection ----------------------------------------------------------------------
 
-UdsSeqpacket::Connection::Connection(os::UniqueFd fd) noexcept
+UdsSeqpacket::Connection::Connection(posix::UniqueFd fd) noexcept
     : fd_(std::move(fd)), max_packet_size_(read_max_packet_size(fd_.get())) {}
 
 Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> pieces,
@@ -378,10 +380,36 @@ Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline,
     return true;
 }
 
+void UdsSeqpacket::Connection::interrupt() noexcept {
+    if (fd_) {
+        (void)::shutdown(fd_.get(), SHUT_RDWR);
+    }
+}
+
+Result<void> UdsSeqpacket::Connection::check_idle() {
+    if (!fd_) {
+        return fail(Errc::invalid_argument, "connection is closed");
+    }
+    pollfd entry{fd_.get(), POLLIN, 0};
+    if (::poll(&entry, 1, 0) <= 0) {
+        return {};
+    }
+    std::byte probe{};
+    const ssize_t got = ::recv(entry.fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (got == 0 || (entry.revents & (POLLHUP | POLLERR)) != 0) {
+        return fail(Errc::disconnected, "peer closed the session socket");
+    }
+    if (got > 0) {
+        return fail(Errc::protocol_violation, "a packet arrived on a socket that must stay idle");
+    }
+    return {};
+}
+
 // --- Listener ------------------------------------------------------------------------
 
 UdsSeqpacket::Listener::Listener(Listener&& other) noexcept
     : fd_(std::move(other.fd_)),
+      address_(std::move(other.address_)),
       path_(std::move(other.path_)),
       device_(other.device_),
       inode_(other.inode_) {
@@ -392,6 +420,7 @@ UdsSeqpacket::Listener& UdsSeqpacket::Listener::operator=(Listener&& other) noex
     if (this != &other) {
         close();
         fd_ = std::move(other.fd_);
+        address_ = std::move(other.address_);
         path_ = std::move(other.path_);
         device_ = other.device_;
         inode_ = other.inode_;
@@ -428,7 +457,7 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadlin
         // A blocking descriptor: see the header for how receives wait.
         const int client = ::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
         if (client >= 0) {
-            return Connection(os::UniqueFd(client));
+            return Connection(posix::UniqueFd(client));
         }
         const int error = errno;
         // ECONNABORTED: the client gave up while queued; wait for the next one.
@@ -459,7 +488,7 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::connect(const Address& address, D
     // fail with EAGAIN instead of waiting. An expired deadline connects
     // without waiting.
     const int type_flags = SOCK_SEQPACKET | SOCK_CLOEXEC | (deadline.expired() ? SOCK_NONBLOCK : 0);
-    os::UniqueFd fd(::socket(AF_UNIX, type_flags, 0));
+    posix::UniqueFd fd(::socket(AF_UNIX, type_flags, 0));
     if (!fd) {
         return fail(Errc::os_error, "socket() failed", errno);
     }
@@ -517,7 +546,7 @@ Result<UdsSeqpacket::Listener> UdsSeqpacket::listen(const Address& address) {
     if (!path) {
         return std::unexpected(path.error());
     }
-    os::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    posix::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) {
         return fail(Errc::os_error, "socket() failed", errno);
     }
@@ -539,7 +568,7 @@ Result<UdsSeqpacket::Listener> UdsSeqpacket::listen(const Address& address) {
         // Someone replaced our file between bind() and lstat(); it is not ours to remove.
         return fail(Errc::address_in_use, "the service socket was replaced right after bind()");
     }
-    Listener listener(std::move(fd), std::move(*path), status.st_dev, status.st_ino);
+    Listener listener(std::move(fd), address, std::move(*path), status.st_dev, status.st_ino);
     // Defence in depth for kernels that ignore fchmod() on sockets: refuse to
     // serve from a socket others could connect to (the listener removes it).
     if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {

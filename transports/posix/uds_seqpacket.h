@@ -51,10 +51,11 @@
 #include <utility>
 
 #include "netipc/abort_signal.h"
+#include "netipc/concepts/idle_check.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/deadline.h"
 #include "netipc/error.h"
-#include "netipc/os/posix_fd.h"
+#include "netipc/posix/unique_fd.h"
 #include "netipc/wire/bytes.h"
 #include "netipc/wire/constants.h"
 #include "transports/posix/endpoint.h"
@@ -73,6 +74,9 @@ public:
     // Errc::invalid_argument.
     class Connection {
     public:
+        // The connected socket's descriptor.
+        using native_handle_type = int;
+
         Connection() noexcept = default;
 
         // Sends one packet: the concatenation of `pieces`, in one sendmsg()
@@ -99,13 +103,23 @@ public:
         [[nodiscard]] std::uint32_t max_packet_size() const noexcept { return max_packet_size_; }
         // The socket, for poll()-based event loops (readable = a packet or
         // EOF is waiting). -1 once closed.
-        [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
+        [[nodiscard]] native_handle_type native_handle() const noexcept { return fd_.get(); }
+        // From any thread: shuts the socket down in both directions, so a
+        // receive blocked on it returns Errc::disconnected (EOF), a blocked
+        // send fails the same way, and the peer sees the session end. The
+        // descriptor stays open until close(); must not race close().
+        void interrupt() noexcept;
+        // Without waiting: fine while nothing is queued and the peer is
+        // there; Errc::disconnected once it closed (or after interrupt());
+        // Errc::protocol_violation when a packet is waiting. For a data
+        // plane that runs beside this socket (concepts/idle_check.h).
+        Result<void> check_idle();
         // Closes the socket; the peer sees EOF. Idempotent.
         void close() noexcept { fd_.reset(); }
 
     private:
         friend class UdsSeqpacket;
-        explicit Connection(os::UniqueFd fd) noexcept;
+        explicit Connection(posix::UniqueFd fd) noexcept;
 
         // Arms SO_RCVTIMEO for a blocking receive that must end by
         // `deadline`, unless the armed value already fits it. False when
@@ -116,7 +130,7 @@ public:
         Result<std::size_t> receive_polling(wire::MutableBytes out, Deadline deadline,
                                             const AbortSignal* abort);
 
-        os::UniqueFd fd_;
+        posix::UniqueFd fd_;
         std::uint32_t max_packet_size_ = 0;
         // The SO_RCVTIMEO last set on fd_; zero means none (wait forever),
         // which is what a new socket has.
@@ -143,6 +157,8 @@ public:
 
         // The listening socket, for poll() (readable = a client is waiting).
         [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
+        // The service address this listener serves.
+        [[nodiscard]] const Address& address() const noexcept { return address_; }
         // The socket file this listener bound.
         [[nodiscard]] const std::string& path() const noexcept { return path_; }
         // Removes the socket file (if still ours) and closes the socket.
@@ -151,10 +167,16 @@ public:
 
     private:
         friend class UdsSeqpacket;
-        Listener(os::UniqueFd fd, std::string path, dev_t device, ino_t inode) noexcept
-            : fd_(std::move(fd)), path_(std::move(path)), device_(device), inode_(inode) {}
+        Listener(posix::UniqueFd fd, Address address, std::string path, dev_t device,
+                 ino_t inode) noexcept
+            : fd_(std::move(fd)),
+              address_(std::move(address)),
+              path_(std::move(path)),
+              device_(device),
+              inode_(inode) {}
 
-        os::UniqueFd fd_;
+        posix::UniqueFd fd_;
+        Address address_;
         std::string path_;
         dev_t device_ = 0;
         ino_t inode_ = 0;
@@ -174,6 +196,7 @@ public:
 };
 
 static_assert(PacketConnection<UdsSeqpacket::Connection>);
+static_assert(IdleCheck<UdsSeqpacket::Connection>);
 static_assert(Transport<UdsSeqpacket>);
 
 } // namespace netipc::transports

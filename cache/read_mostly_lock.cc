@@ -1,38 +1,19 @@
-#include <linux/membarrier.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include "cache/read_mostly_lock.h"
 
 #include <bitset>
 #include <thread>
 
-#include "netipc/os/read_mostly_lock.h"
+#include "cache/process_barrier.h"
 
-namespace netipc::os {
+namespace netipc::cache {
 
 namespace {
 
-long membarrier(int command) noexcept {
-    return ::syscall(__NR_membarrier, command, 0U, 0);
-}
-
-// Registers the process for expedited private membarriers once; false when
-// the kernel (or a sandbox) does not offer them.
-bool membarrier_ready() noexcept {
-    static const bool ready = [] {
-        const long commands = membarrier(MEMBARRIER_CMD_QUERY);
-        if (commands < 0 || (commands & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) {
-            return false;
-        }
-        return membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
-    }();
-    return ready;
-}
-
-// The reader side of the handshake: with membarrier, the writer's system
-// call supplies the hardware barrier, so only the compiler must not move
-// the slot store past the flag load; without it, a real full fence.
+// The reader side of the handshake: with a process-wide barrier, the
+// writer's barrier supplies the hardware fence, so only the compiler must
+// not move the slot store past the flag load; without it, a real full fence.
 void light_barrier() noexcept {
-    if (membarrier_ready()) {
+    if (process_barrier_available()) {
         std::atomic_signal_fence(std::memory_order_seq_cst);
     } else {
         std::atomic_thread_fence(std::memory_order_seq_cst);
@@ -40,7 +21,7 @@ void light_barrier() noexcept {
 }
 
 void heavy_barrier() noexcept {
-    if (!membarrier_ready() || membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0) {
+    if (!process_barrier_available() || !process_barrier()) {
         std::atomic_thread_fence(std::memory_order_seq_cst);
     }
 }
@@ -103,11 +84,11 @@ void back_off(unsigned& spins) noexcept {
 } // namespace
 
 ReadMostlyLock::ReadMostlyLock() noexcept {
-    (void)membarrier_ready(); // register before any reader relies on it
+    (void)process_barrier_available(); // register before any reader relies on it
 }
 
 bool ReadMostlyLock::asymmetric() noexcept {
-    return membarrier_ready();
+    return process_barrier_available();
 }
 
 void ReadMostlyLock::lock_shared() noexcept {
@@ -187,4 +168,4 @@ void ReadMostlyLock::unlock() noexcept {
     writers_.unlock();
 }
 
-} // namespace netipc::os
+} // namespace netipc::cache

@@ -19,7 +19,7 @@
 #include "codecs/cgroups_snapshot.h"
 #include "codecs/simple_hash.h"
 
-namespace netipc::services {
+namespace netipc::cache {
 
 class CgroupsIndex {
 public:
@@ -82,4 +82,4 @@ private:
     std::uint32_t systemd_enabled_ = 0;
 };
 
-} // namespace netipc::services
+} // namespace netipc::cache

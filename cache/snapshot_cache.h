@@ -1,4 +1,4 @@
-// netipc::services::SnapshotCache: Level 3. A consumer's local copy of a
+// netipc::cache::SnapshotCache: Level 3. A consumer's local copy of a
 // provider's snapshot that never goes empty because the provider restarted.
 //
 //   auto cache = CgroupsSnapshotCache::create({run_dir, "cgroups-snapshot"});
@@ -33,12 +33,18 @@
 #include <shared_mutex> // std::shared_lock
 #include <utility>
 
-#include "netipc/os/read_mostly_lock.h"
-#include "services/cgroups_index.h"
+#include "cache/cgroups_index.h"
+#include "cache/read_mostly_lock.h"
+#include "framing/nipc.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 
-namespace netipc::services {
+namespace netipc::cache {
+
+using services::CgroupsSnapshotService;
+using services::ClientConfig;
+using services::ClientState;
+using services::Service;
 
 // How a snapshot service's answer becomes a cache: the index type built
 // from a response view. Specialised once per snapshot service.
@@ -62,16 +68,17 @@ struct SnapshotCacheStatus {
     std::optional<Error> last_error;
 };
 
-template <Service S = CgroupsSnapshotService, Transport T = typename S::DefaultTransport>
+template <Service S = CgroupsSnapshotService, Transport T = typename S::DefaultTransport,
+          class F = framing::Nipc>
 class SnapshotCache {
 public:
     using Index = typename SnapshotIndexFor<S>::Index;
-    using ClientType = Client<S, T>;
+    using ClientType = services::Client<S, T, F>;
     using Milliseconds = std::chrono::milliseconds;
 
     // Read access to the cache as of the moment the guard was taken. While
     // any guard lives, refresh() cannot publish (it waits), so keep guards
-    // short; taking one is cheap (os::ReadMostlyLock), so a guard per
+    // short; taking one is cheap (ReadMostlyLock), so a guard per
     // lookup is fine. An empty cache reads as an empty index.
     class ReadGuard {
     public:
@@ -86,9 +93,9 @@ public:
 
     private:
         friend class SnapshotCache;
-        ReadGuard(std::shared_lock<os::ReadMostlyLock> lock, const Index* index)
+        ReadGuard(std::shared_lock<ReadMostlyLock> lock, const Index* index)
             : lock_(std::move(lock)), index_(index) {}
-        std::shared_lock<os::ReadMostlyLock> lock_;
+        std::shared_lock<ReadMostlyLock> lock_;
         const Index* index_;
     };
 
@@ -113,14 +120,11 @@ public:
     // Connects if needed, asks for a full snapshot and publishes it. On any
     // failure the previous cache stays as it was.
     Result<void> refresh(Milliseconds timeout = Milliseconds{0}) {
-        (void)client_.refresh();
-        if (!client_.ready()) {
-            // Report why connecting failed, not merely that it did.
-            const Error error = client_.status().last_error.value_or(
-                Error{Errc::not_ready, 0, "client is not ready"});
+        if (auto connected = client_.refresh(); !connected) {
+            // Why connecting failed, not merely that it did.
             ++failures_;
-            last_error_ = error;
-            return std::unexpected(error);
+            last_error_ = connected.error();
+            return std::unexpected(connected.error());
         }
         auto answer = client_.call(typename SnapshotIndexFor<S>::Request{}, timeout);
         if (!answer) {
@@ -180,7 +184,7 @@ public:
 
 private:
     // The cache-line-aligned lock first: fewest padding bytes.
-    mutable os::ReadMostlyLock mutex_;
+    mutable ReadMostlyLock mutex_;
     std::unique_ptr<Index> current_; // never null; guarded by mutex_
     std::uint64_t successes_ = 0;
     std::uint64_t failures_ = 0;
@@ -193,4 +197,4 @@ private:
 // The cache most consumers want.
 using CgroupsSnapshotCache = SnapshotCache<CgroupsSnapshotService>;
 
-} // namespace netipc::services
+} // namespace netipc::cache

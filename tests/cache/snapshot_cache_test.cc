@@ -2,7 +2,7 @@
 // rebuilds, failures that must keep the previous cache (provider down,
 // provider restarted, malformed answer), lookups, readers holding guards
 // across refreshes, and a large snapshot.
-#include "services/snapshot_cache.h"
+#include "cache/snapshot_cache.h"
 
 #include <atomic>
 #include <chrono>
@@ -14,7 +14,7 @@
 
 #include "codecs/cgroups_snapshot.h"
 #include "codecs/simple_hash.h"
-#include "services/cgroups_index.h"
+#include "cache/cgroups_index.h"
 #include "services/managed_server.h"
 #include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
@@ -31,13 +31,13 @@ using netipc::codecs::CgroupsSnapshotBuilder;
 using netipc::codecs::CgroupsSnapshotData;
 using netipc::codecs::CgroupsSnapshotRequestView;
 using netipc::codecs::simple_hash;
-using netipc::services::CgroupsIndex;
+using netipc::cache::CgroupsIndex;
 using netipc::services::CgroupsSnapshotService;
 using netipc::services::ClientConfig;
 using netipc::services::ClientState;
 using netipc::services::ManagedServer;
 using netipc::services::ServerConfig;
-using netipc::services::SnapshotCache;
+using netipc::cache::SnapshotCache;
 using netipc::testing::cgroup_name;
 using netipc::testing::cgroup_path;
 using netipc::testing::make_snapshot;

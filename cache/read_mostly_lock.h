@@ -10,8 +10,9 @@
 //
 // How: each reader thread owns a slot (one cache line) and marks itself
 // inside with a plain store; no read-modify-write, no shared line. The
-// writer announces itself, then issues membarrier(PRIVATE_EXPEDITED), which
-// runs a full memory barrier on every thread of the process, and waits for
+// writer announces itself, then runs a process-wide barrier (membarrier on
+// Linux: cache/process_barrier.h), a full memory barrier on every thread of
+// the process, and waits for
 // every slot to drain. This is the asymmetric (Dekker-style) handshake:
 // either a reader sees the writer's flag and steps back, or the writer sees
 // the reader's slot and waits for it. Readers pay almost nothing; a writer
@@ -24,8 +25,9 @@
 //   - the first `reader_slots` concurrently live reader threads get slots;
 //     any further thread falls back to a shared counter (correct, slower,
 //     and without nesting);
-//   - without membarrier (old kernels, some sandboxes) readers use a full
-//     fence instead: still correct, slower.
+//   - without a process-wide barrier (old kernels, some sandboxes, platforms
+//     that have none) readers use a full fence instead: still correct,
+//     slower.
 // Satisfies SharedMutex: use it with std::shared_lock / std::unique_lock.
 #pragma once
 
@@ -34,7 +36,7 @@
 #include <cstdint>
 #include <mutex>
 
-namespace netipc::os {
+namespace netipc::cache {
 
 class ReadMostlyLock {
 public:
@@ -54,7 +56,7 @@ public:
     void lock();
     void unlock() noexcept;
 
-    // Whether readers run the cheap path (membarrier is available).
+    // Whether readers run the cheap path (a process-wide barrier exists).
     [[nodiscard]] static bool asymmetric() noexcept;
 
 private:
@@ -71,4 +73,4 @@ private:
     std::mutex writers_; // one writer at a time
 };
 
-} // namespace netipc::os
+} // namespace netipc::cache

@@ -8,15 +8,22 @@
 // Two APIs share the session:
 //   - typed: call() / call_batch() on the client, serve_one() on the server;
 //   - raw Level 1: send() / receive() of whole messages, for callers that
-//     run their own event loop (native_handle() is the descriptor to poll).
+//     run their own event loop (native_handle() is what to wait on).
 //
 // Buffers are sized once from the negotiated limits and reused: a call does
 // not allocate. Views returned by call()/receive() borrow those buffers and
 // are valid until the next call on the same session.
 //
-// Not thread-safe: one thread uses a session at a time. Any error other than
-// a local one (invalid_argument, limit_exceeded before sending, overflow in a
-// builder) leaves the session broken: close it and connect again.
+// Not thread-safe: one thread uses a session at a time, except interrupt(),
+// which any thread may call. Any error other than a local one
+// (invalid_argument, message_too_large before sending, overflow in a builder)
+// leaves the session broken: close it and connect again.
+//
+// What Session needs from its policies is exactly what their concepts name
+// (netipc/concepts/): Transport, Framing, Codec, and the optional
+// capabilities NegotiatedDataPlane (connection), ReportsFailedHeader
+// (receiver) and CarriesBatchView (received message), each used when
+// modelled.
 #pragma once
 
 #include <algorithm>
@@ -27,8 +34,12 @@
 #include <vector>
 
 #include "netipc/concepts/codec.h"
+#include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/framing.h"
+#include "netipc/concepts/receiver_capabilities.h"
 #include "netipc/concepts/transport.h"
+#include "netipc/negotiation.h"
+#include "netipc/session_parameters.h"
 #include "netipc/wire/batch.h"
 #include "netipc/wire/message_header.h"
 
@@ -42,16 +53,25 @@ public:
     using FramingType = F;
     using CodecType = C;
     using Connection = typename T::Connection;
-    using Parameters = typename F::Parameters;
+    using Parameters = SessionParameters;
     using Received = typename F::Received;
+    using native_handle_type = typename Connection::native_handle_type;
+
+    // The profiles a transport claims are the baseline and those of its data
+    // plane: anything else could be selected and then not carried.
+    static_assert((T::profile_bits & ~(wire::profile::baseline | data_plane_profiles_of<Connection>))
+                      == 0,
+                  "Transport::profile_bits names a profile its connection cannot carry");
 
     // --- establishing ---------------------------------------------------
 
-    // Connects and handshakes. When the server selected shared memory but
-    // this client cannot attach it, the session is closed and a new one is
-    // made without offering SHM (never a same-session fallback).
+    // Connects and handshakes. When the server selected the transport's
+    // data plane (shared memory) but this client cannot attach it, that
+    // session is closed and a new one is made without offering the data
+    // plane (never a same-session fallback); dropped_data_plane() then says
+    // so, so a long-lived client can stop offering it.
     static Result<Session> connect(const typename T::Address& address,
-                                   const typename F::ClientConfig& config, Deadline deadline,
+                                   const ClientHandshakeConfig& config, Deadline deadline,
                                    const AbortSignal* abort = nullptr) {
         auto connection = T::connect(address, deadline);
         if (!connection) {
@@ -61,18 +81,21 @@ public:
         if (session || session.error().code != Errc::shm_unavailable) {
             return session;
         }
-        auto baseline_only = config;
-        baseline_only.supported_profiles &= wire::profile::baseline;
-        baseline_only.preferred_profiles &= wire::profile::baseline;
+        auto without_data_plane = config;
+        restrict_profiles(without_data_plane, ~data_plane_profiles_of<Connection>);
         auto retry = T::connect(address, deadline);
         if (!retry) {
             return std::unexpected(retry.error());
         }
-        return client_over(std::move(*retry), baseline_only, deadline, abort);
+        auto fallback = client_over(std::move(*retry), without_data_plane, deadline, abort);
+        if (fallback) {
+            fallback->dropped_data_plane_ = true;
+        }
+        return fallback;
     }
 
     static Result<Session> accept(typename T::Listener& listener,
-                                  const typename F::ServerConfig& config, std::uint64_t session_id,
+                                  const ServerHandshakeConfig& config, std::uint64_t session_id,
                                   Deadline deadline, const AbortSignal* abort = nullptr) {
         auto connection = listener.accept(deadline, abort);
         if (!connection) {
@@ -84,10 +107,9 @@ public:
     // Handshakes over an already connected endpoint (custom accept loops).
     // The profiles offered are the configured ones narrowed to what the
     // transport type can carry: configuration never widens them.
-    static Result<Session> client_over(Connection connection, typename F::ClientConfig config,
+    static Result<Session> client_over(Connection connection, ClientHandshakeConfig config,
                                        Deadline deadline, const AbortSignal* abort = nullptr) {
-        config.supported_profiles &= T::profile_bits;
-        config.preferred_profiles &= T::profile_bits;
+        restrict_profiles(config, T::profile_bits);
         auto parameters = F::client_handshake(connection, config, deadline, abort);
         if (!parameters) {
             connection.close();
@@ -96,11 +118,10 @@ public:
         return Session(std::move(connection), *parameters, Role::client);
     }
 
-    static Result<Session> server_over(Connection connection, typename F::ServerConfig config,
+    static Result<Session> server_over(Connection connection, ServerHandshakeConfig config,
                                        std::uint64_t session_id, Deadline deadline,
                                        const AbortSignal* abort = nullptr) {
-        config.supported_profiles &= T::profile_bits;
-        config.preferred_profiles &= T::profile_bits;
+        restrict_profiles(config, T::profile_bits);
         auto parameters = F::server_handshake(connection, config, session_id, deadline, abort);
         if (!parameters) {
             connection.close();
@@ -140,7 +161,7 @@ public:
                             Deadline deadline, const AbortSignal* abort = nullptr) {
         const auto count = static_cast<std::uint32_t>(requests.size());
         if (count > parameters_.requests.max_batch_items) {
-            return fail(Errc::limit_exceeded, "more batch items than the session allows");
+            return fail(Errc::message_too_large, "more batch items than the session allows");
         }
         // The envelope has a directory only when a batch holds more than one
         // item; reference peers disagree on a BATCH of one, so never send it.
@@ -159,7 +180,7 @@ public:
         for (const auto& request : requests) {
             auto slot = batch.reserve(C::request_size(request));
             if (!slot) {
-                return fail(Errc::limit_exceeded, "batch exceeds the request payload ceiling");
+                return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
             }
             if (auto encoded = C::encode_request(request, *slot); !encoded) {
                 return std::unexpected(encoded.error());
@@ -167,7 +188,7 @@ public:
         }
         auto length = batch.finish();
         if (!length) {
-            return fail(Errc::limit_exceeded, "batch exceeds the request payload ceiling");
+            return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
         }
         const std::uint64_t message_id = next_message_id_++;
         auto header =
@@ -236,10 +257,12 @@ public:
 
     // --- raw Level 1 API --------------------------------------------------
 
+    // A message over the negotiated limits is refused before anything is
+    // sent (Errc::message_too_large): the session stays usable.
     Result<void> send(const wire::MessageHeader& header, wire::Bytes payload, Deadline deadline) {
         const auto& limits = role_ == Role::client ? parameters_.requests : parameters_.responses;
         if (auto within = wire::check_limits(header, limits); !within) {
-            return within;
+            return fail(Errc::message_too_large, within.error().detail);
         }
         return F::send(connection_, header, payload, send_packet_size_, deadline);
     }
@@ -249,8 +272,26 @@ public:
     }
 
     [[nodiscard]] const Parameters& parameters() const noexcept { return parameters_; }
-    [[nodiscard]] int native_handle() const noexcept { return connection_.native_handle(); }
+    // Whether messages travel on the transport's data plane (shared memory)
+    // rather than on the connection itself; false for a transport without
+    // one.
+    [[nodiscard]] bool data_plane_active() const noexcept {
+        if constexpr (NegotiatedDataPlane<Connection>) {
+            return connection_.data_plane_active();
+        } else {
+            return false;
+        }
+    }
+    // True when connect() made this session after the peer's data plane
+    // could not be attached: it runs without one.
+    [[nodiscard]] bool dropped_data_plane() const noexcept { return dropped_data_plane_; }
+    [[nodiscard]] native_handle_type native_handle() const noexcept {
+        return connection_.native_handle();
+    }
     [[nodiscard]] Connection& connection() noexcept { return connection_; }
+    // From any thread: the call blocked on this session (and every later
+    // one) fails with Errc::disconnected. close() still runs on the owner.
+    void interrupt() noexcept { connection_.interrupt(); }
     void close() { connection_.close(); }
 
 private:
@@ -274,18 +315,29 @@ private:
     }
 
     // The agreed packet size, unless the connection carries whole messages
-    // (an SHM data plane): then one "packet" holds the largest message.
+    // (a transport without a packet limit, or an active data plane): then
+    // one "packet" holds the largest message the limits allow, so nothing
+    // is chunked and no buffer is sized from a packet size that means
+    // nothing.
     static std::uint32_t packet_size_for(const Connection& connection, const Parameters& parameters,
                                          const wire::DirectionalLimits& limits) {
-        if constexpr (requires { connection.shm_active(); }) {
-            if (connection.shm_active()) {
-                const std::uint64_t whole =
-                    std::uint64_t{wire::message_header_size} + limits.max_payload_bytes;
-                return static_cast<std::uint32_t>(
-                    std::min<std::uint64_t>(whole, std::numeric_limits<std::uint32_t>::max()));
-            }
+        if (carries_whole_messages(connection)) {
+            const std::uint64_t whole =
+                std::uint64_t{wire::message_header_size} + limits.max_payload_bytes;
+            return static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(whole, std::numeric_limits<std::uint32_t>::max()));
         }
         return parameters.packet_size;
+    }
+
+    static bool carries_whole_messages([[maybe_unused]] const Connection& connection) {
+        if constexpr (!T::packet_limited) {
+            return true;
+        } else if constexpr (NegotiatedDataPlane<Connection>) {
+            return connection.data_plane_active();
+        } else {
+            return false;
+        }
     }
 
     // Why a request could not be answered, and the terminal status that
@@ -339,8 +391,9 @@ private:
     // negotiated limits (so the client may reconnect with larger ones),
     // BAD_ENVELOPE when it is malformed. Transport failures (timeout, abort,
     // a peer gone between chunks) are not answered.
-    void answer_unreceived(const Error& error, Deadline deadline) {
-        if constexpr (requires { receiver_.failed_header(); }) {
+    void answer_unreceived([[maybe_unused]] const Error& error,
+                           [[maybe_unused]] Deadline deadline) {
+        if constexpr (ReportsFailedHeader<typename F::Receiver>) {
             const auto& header = receiver_.failed_header();
             if (!header || !is_protocol_error(error.code) || !is_request_for_this_method(*header)) {
                 return;
@@ -356,7 +409,8 @@ private:
     // A response that does not fit the agreed ceiling is LIMIT_EXCEEDED, so a
     // client may reconnect with larger ceilings.
     static std::unexpected<Failure> not_built(const Error& error) {
-        const bool too_big = error.code == Errc::overflow || error.code == Errc::limit_exceeded;
+        const bool too_big = error.code == Errc::overflow || error.code == Errc::limit_exceeded
+                             || error.code == Errc::message_too_large;
         return std::unexpected(Failure{error, too_big ? wire::TransportStatus::limit_exceeded
                                                       : wire::TransportStatus::internal_error});
     }
@@ -365,7 +419,7 @@ private:
                                               std::vector<std::byte>& buffer) {
         const std::size_t size = C::request_size(request);
         if (size > buffer.size()) {
-            return fail(Errc::limit_exceeded, "request exceeds the negotiated payload ceiling");
+            return fail(Errc::message_too_large, "request exceeds the negotiated payload ceiling");
         }
         auto written = C::encode_request(request, wire::MutableBytes(buffer.data(), size));
         if (!written) {
@@ -433,7 +487,7 @@ private:
     // validated the directory already hands it over; another framing's is
     // parsed here.
     static Result<wire::BatchView> batch_items(const Received& message) {
-        if constexpr (requires { message.batch; }) {
+        if constexpr (CarriesBatchView<Received>) {
             if (message.batch) {
                 return *message.batch;
             }
@@ -485,6 +539,7 @@ private:
     typename F::Receiver receiver_;
     std::vector<std::byte> outgoing_;   // requests (client) or responses (server)
     std::uint64_t next_message_id_ = 1; // the first request of a session is id 1
+    bool dropped_data_plane_ = false;
 };
 
 } // namespace netipc

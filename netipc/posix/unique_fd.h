@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace netipc::os {
+namespace netipc::posix {
 
 class UniqueFd {
 public:
@@ -38,4 +38,4 @@ private:
     int fd_ = -1;
 };
 
-} // namespace netipc::os
+} // namespace netipc::posix

@@ -18,13 +18,13 @@ Result<AbortSignal> AbortSignal::create() noexcept {
 }
 
 AbortSignal::AbortSignal(AbortSignal&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
+    : handle_(std::exchange(other.handle_, platform::invalid_event_handle)),
       raised_(other.raised_.exchange(false, std::memory_order_acq_rel)) {}
 
 AbortSignal& AbortSignal::operator=(AbortSignal&& other) noexcept {
     if (this != &other) {
         reset();
-        fd_ = std::exchange(other.fd_, -1);
+        handle_ = std::exchange(other.handle_, platform::invalid_event_handle);
         raised_.store(other.raised_.exchange(false, std::memory_order_acq_rel),
                       std::memory_order_release);
     }
@@ -36,30 +36,30 @@ AbortSignal::~AbortSignal() {
 }
 
 void AbortSignal::reset() noexcept {
-    if (fd_ >= 0) {
-        ::close(fd_);
-        fd_ = -1;
+    if (handle_ >= 0) {
+        ::close(handle_);
+        handle_ = platform::invalid_event_handle;
     }
     raised_.store(false, std::memory_order_release);
 }
 
 void AbortSignal::raise() noexcept {
-    if (fd_ < 0) {
+    if (handle_ < 0) {
         return; // moved-from: inert
     }
     raised_.store(true, std::memory_order_release);
     const std::uint64_t one = 1;
     // EAGAIN only when the counter is saturated: it is readable either way.
-    (void)::write(fd_, &one, sizeof(one));
+    (void)::write(handle_, &one, sizeof(one));
 }
 
 void AbortSignal::clear() noexcept {
     raised_.store(false, std::memory_order_release);
-    if (fd_ < 0) {
+    if (handle_ < 0) {
         return; // moved-from
     }
     std::uint64_t drained = 0;
-    (void)::read(fd_, &drained, sizeof(drained));
+    (void)::read(handle_, &drained, sizeof(drained));
 }
 
 } // namespace netipc

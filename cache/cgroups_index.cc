@@ -1,9 +1,9 @@
-#include "services/cgroups_index.h"
+#include "cache/cgroups_index.h"
 
 #include <algorithm>
 #include <bit>
 
-namespace netipc::services {
+namespace netipc::cache {
 
 namespace {
 // Fibonacci hashing: multiplying by 2^32 / phi spreads a provider's hash
@@ -75,4 +75,4 @@ std::optional<codecs::CgroupsItemView> CgroupsIndex::find(std::uint32_t hash,
     }
 }
 
-} // namespace netipc::services
+} // namespace netipc::cache

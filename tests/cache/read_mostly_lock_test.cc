@@ -2,7 +2,7 @@
 // on plain, non-atomic data so tsan sees any race), nesting while a writer
 // waits, more reader threads than slots, and a writer that readers cannot
 // starve.
-#include "netipc/os/read_mostly_lock.h"
+#include "cache/read_mostly_lock.h"
 
 #include <atomic>
 #include <chrono>
@@ -13,7 +13,7 @@
 
 #include <catch2/catch.hpp>
 
-using netipc::os::ReadMostlyLock;
+using netipc::cache::ReadMostlyLock;
 using namespace std::chrono_literals;
 
 namespace {
