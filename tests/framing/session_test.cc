@@ -247,7 +247,7 @@ TEST_CASE("requests over the negotiated ceilings fail before anything is sent", 
     REQUIRE(session.has_value());
     const std::size_t sent_after_handshake = session->connection().packets_sent();
 
-    CHECK(session->call(std::string(40, 'a'), soon()).error().code == Errc::limit_exceeded);
+    CHECK(session->call(std::string(40, 'a'), soon()).error().code == Errc::message_too_large);
     const std::vector<std::string_view> three{"a", "b", "c"};
     CHECK(session
               ->call_batch(
@@ -255,7 +255,7 @@ TEST_CASE("requests over the negotiated ceilings fail before anything is sent", 
                   [](std::uint32_t, const codecs::StringReverseView&) {}, soon())
               .error()
               .code
-          == Errc::limit_exceeded);
+          == Errc::message_too_large);
     CHECK(session->connection().packets_sent() == sent_after_handshake);
 }
 
@@ -468,7 +468,7 @@ TEST_CASE("a request exactly at the negotiated ceiling goes through, one byte mo
     auto session =
         LoopbackSession<codecs::StringReverse>::connect({"at-limit", 4096}, config, soon());
     REQUIRE(session.has_value());
-    CHECK(session->call(std::string(56, 'x'), soon()).error().code == Errc::limit_exceeded);
+    CHECK(session->call(std::string(56, 'x'), soon()).error().code == Errc::message_too_large);
     CHECK(session->call(std::string(55, 'x'), soon())->text == std::string(55, 'x'));
     CHECK_FALSE(server.join().has_value());
 }
