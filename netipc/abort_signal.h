@@ -6,7 +6,7 @@
 // Errc::aborted, so an abort can never be lost between two calls.
 //
 // native_handle() is the platform's waitable object, signalled exactly while
-// the signal is raised (an eventfd on Linux), for transports that wait in
+// the signal is raised (netipc/posix/event_handle.h on Linux), for transports that wait in
 // the kernel and for callers' own event loops. Its type is
 // native_handle_type; generic code never assumes what it is. Transports
 // that wait in user space may poll raised() instead.
