@@ -16,6 +16,7 @@
 
 #include <concepts>
 #include <optional>
+#include <type_traits>
 
 #include "netipc/wire/batch.h"
 #include "netipc/wire/message_header.h"
@@ -24,14 +25,14 @@ namespace netipc {
 
 template <class R>
 concept ReportsFailedHeader = requires(const R& receiver) {
-    {
-        receiver.failed_header()
-    } -> std::convertible_to<const std::optional<wire::MessageHeader>&>;
+    requires std::same_as<std::remove_cvref_t<decltype(receiver.failed_header())>,
+                          std::optional<wire::MessageHeader>>;
 };
 
 template <class M>
 concept CarriesBatchView = requires(const M& message) {
-    { message.batch } -> std::convertible_to<const std::optional<wire::BatchView>&>;
+    requires std::same_as<std::remove_cvref_t<decltype(message.batch)>,
+                          std::optional<wire::BatchView>>;
 };
 
 } // namespace netipc

@@ -581,3 +581,114 @@ TEST_CASE("a request the server cannot receive whole is answered by its message_
         CHECK(server.join() == Errc::protocol_violation);
     }
 }
+
+namespace {
+
+// The NetIPC framing with its optional receiver capabilities hidden: what
+// Session must cope with when a user's framing offers only what the Framing
+// concept names.
+struct PlainMessage {
+    wire::MessageHeader header;
+    wire::Bytes payload;
+};
+
+class PlainReceiver {
+public:
+    PlainReceiver(wire::DirectionalLimits limits, std::uint32_t packet_size)
+        : inner_(limits, packet_size) {}
+
+    template <class Connection>
+    Result<PlainMessage> receive(Connection& connection, Deadline deadline,
+                                 const AbortSignal* abort) {
+        auto message = inner_.receive(connection, deadline, abort);
+        if (!message) {
+            return std::unexpected(message.error());
+        }
+        return PlainMessage{message->header, message->payload};
+    }
+
+private:
+    framing::MessageReceiver inner_;
+};
+
+struct PlainFraming {
+    using Receiver = PlainReceiver;
+    using Received = PlainMessage;
+
+    template <class Connection>
+    static Result<SessionParameters> client_handshake(Connection& connection,
+                                                      const ClientHandshakeConfig& config,
+                                                      Deadline deadline,
+                                                      const AbortSignal* abort) {
+        return framing::Nipc::client_handshake(connection, config, deadline, abort);
+    }
+    template <class Connection>
+    static Result<SessionParameters> server_handshake(Connection& connection,
+                                                      const ServerHandshakeConfig& config,
+                                                      std::uint64_t session_id, Deadline deadline,
+                                                      const AbortSignal* abort) {
+        return framing::Nipc::server_handshake(connection, config, session_id, deadline, abort);
+    }
+    template <class Connection>
+    static Result<void> send(Connection& connection, const wire::MessageHeader& header,
+                             wire::Bytes payload, std::uint32_t packet_size, Deadline deadline) {
+        return framing::Nipc::send(connection, header, payload, packet_size, deadline);
+    }
+};
+
+static_assert(Framing<PlainFraming, LoopbackConnection>);
+static_assert(!ReportsFailedHeader<PlainReceiver>);
+static_assert(!CarriesBatchView<PlainMessage>);
+static_assert(ReportsFailedHeader<framing::MessageReceiver>);
+static_assert(CarriesBatchView<framing::ReceivedMessage>);
+
+using PlainIncrementSession = Session<LoopbackTransport, PlainFraming, codecs::Increment>;
+
+} // namespace
+
+TEST_CASE("a framing without the optional receiver capabilities still serves batches",
+          "[session][framing]") {
+    const auto handler = increment_handler();
+    auto listener = LoopbackTransport::listen({"plain", 4096});
+    REQUIRE(listener.has_value());
+    testing::ServerThread<PlainIncrementSession, decltype(handler)> server(
+        std::move(*listener), server_config(), 2, handler);
+    auto session = PlainIncrementSession::connect({"plain", 4096}, client_config(), soon());
+    REQUIRE(session.has_value());
+
+    CHECK(session->call(1, soon())->value == 2);
+    // Session parses the batch directory itself when the message carries no
+    // validated view.
+    const std::vector<std::uint64_t> values{10, 20, 30};
+    std::vector<std::uint64_t> answers;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(values),
+                    [&](std::uint32_t, const codecs::IncrementView& view) {
+                        answers.push_back(view.value);
+                    },
+                    soon())
+                .has_value());
+    CHECK(answers == std::vector<std::uint64_t>{11, 21, 31});
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("without a failed-header report, a request over the limits ends the session unanswered",
+          "[session][framing][limits]") {
+    const auto handler = increment_handler();
+    auto listener = LoopbackTransport::listen({"plain-limits", 4096});
+    REQUIRE(listener.has_value());
+    testing::ServerThread<PlainIncrementSession, decltype(handler)> server(
+        std::move(*listener), server_config(), 1, handler);
+    auto config = client_config(2);
+    config.max_request_payload_bytes = 64;
+    auto session = PlainIncrementSession::connect({"plain-limits", 4096}, config, soon());
+    REQUIRE(session.has_value());
+    const std::vector<std::byte> payload(100);
+    send_unchecked(*session, wire::make_request_header(wire::MethodCode::increment, 5, 100),
+                   payload);
+    CHECK(server.join() == Errc::limit_exceeded);
+    auto answer = session->receive(soon());
+    REQUIRE_FALSE(answer.has_value());
+    CHECK(answer.error().code == Errc::disconnected);
+}

@@ -22,6 +22,22 @@ public:
     // There is no OS object to wait on: native_handle() is always -1.
     using native_handle_type = int;
 
+    LoopbackConnection(LoopbackConnection&&) noexcept = default;
+    LoopbackConnection& operator=(LoopbackConnection&& other) noexcept {
+        if (this != &other) {
+            close();
+            outgoing_ = std::move(other.outgoing_);
+            incoming_ = std::move(other.incoming_);
+            max_packet_ = other.max_packet_;
+            packets_sent_ = other.packets_sent_;
+        }
+        return *this;
+    }
+    LoopbackConnection(const LoopbackConnection&) = delete;
+    LoopbackConnection& operator=(const LoopbackConnection&) = delete;
+    // Like a socket: the peer sees the end when this end goes away.
+    ~LoopbackConnection() { close(); }
+
     // Two connected ends; each end sends at most `max_packet` bytes a packet.
     static std::pair<LoopbackConnection, LoopbackConnection> make_pair(std::uint32_t max_packet) {
         auto a_to_b = std::make_shared<Channel>();
