@@ -1,5 +1,6 @@
 #include "tools/cli/options.h"
 
+#include "netipc/negotiation.h"
 #include "netipc/wire/constants.h"
 
 namespace netipc::cli {
@@ -32,19 +33,33 @@ void add_endpoint_options(CLI::App& command, EndpointOptions& options, ServiceOp
         ->default_str(std::string(transport_shm));
 }
 
+namespace {
+
+// What --transport asks for, the same on both sides: the baseline alone, or
+// shared memory offered and preferred. Level 2 narrows it to what the
+// transport type carries (netipc/negotiation.h).
+ProfileOffer requested_profiles(const EndpointOptions& options) {
+    return options.shm() ? ProfileOffer{profile::baseline | profile::shm_hybrid, profile::shm_hybrid}
+                         : ProfileOffer{profile::baseline, profile::baseline};
+}
+
+} // namespace
+
 services::ClientConfig client_config(const EndpointOptions& options) {
+    const ProfileOffer profiles = requested_profiles(options);
     services::ClientConfig config;
     config.auth_token = options.auth_token;
-    config.profiles = options.shm() ? profile::baseline | profile::shm_hybrid : profile::baseline;
-    config.preferred_profiles = options.shm() ? profile::shm_hybrid : profile::baseline;
+    config.profiles = profiles.supported;
+    config.preferred_profiles = profiles.preferred;
     return config;
 }
 
 services::ServerConfig server_config(const EndpointOptions& options) {
+    const ProfileOffer profiles = requested_profiles(options);
     services::ServerConfig config;
     config.auth_token = options.auth_token;
-    config.profiles = options.shm() ? profile::baseline | profile::shm_hybrid : profile::baseline;
-    config.preferred_profiles = options.shm() ? profile::shm_hybrid : profile::baseline;
+    config.profiles = profiles.supported;
+    config.preferred_profiles = profiles.preferred;
     return config;
 }
 
