@@ -17,23 +17,23 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/ratio_reporter.h"
-#include "codecs/simple_hash.h"
 #include "cache/read_mostly_lock.h"
-#include "services/managed_server.h"
 #include "cache/snapshot_cache.h"
+#include "codecs/simple_hash.h"
+#include "services/managed_server.h"
 #include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 
 namespace {
 
+using netipc::cache::SnapshotCache;
 using netipc::codecs::CgroupsItem;
 using netipc::codecs::CgroupsSnapshotBuilder;
 using netipc::codecs::CgroupsSnapshotRequestView;
 using netipc::codecs::simple_hash;
 using netipc::services::CgroupsSnapshotService;
 using netipc::services::ManagedServer;
-using netipc::cache::SnapshotCache;
 using netipc::testing::cgroup_name;
 using netipc::testing::make_snapshot;
 using netipc::testing::SnapshotSource;

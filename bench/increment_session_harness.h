@@ -21,8 +21,8 @@
 
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "sessions/session.h"
 #include "netipc/wire/batch.h"
+#include "sessions/session.h"
 
 namespace netipc::bench {
 

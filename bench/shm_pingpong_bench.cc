@@ -67,8 +67,8 @@
 #include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "sessions/session.h"
 #include "netipc/wire/batch.h"
+#include "sessions/session.h"
 #include "transports/posix/shm_hybrid.h"
 #include "transports/posix/uds_seqpacket.h"
 

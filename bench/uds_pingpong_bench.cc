@@ -45,8 +45,8 @@
 #include "bench/ratio_reporter.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "sessions/session.h"
 #include "netipc/wire/batch.h"
+#include "sessions/session.h"
 #include "transports/default_baseline.h"
 
 namespace {

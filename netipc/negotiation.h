@@ -23,8 +23,7 @@ struct ProfileOffer {
 
 // The profiles to offer, from configured masks (0: all `carried`; preferred
 // 0: the same as offered) and what the transport carries.
-constexpr ProfileOffer narrow_profiles(std::uint32_t configured,
-                                       std::uint32_t configured_preferred,
+constexpr ProfileOffer narrow_profiles(std::uint32_t configured, std::uint32_t configured_preferred,
                                        std::uint32_t carried) noexcept {
     const std::uint32_t supported = (configured == 0 ? carried : configured) & carried;
     const std::uint32_t preferred =

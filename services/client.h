@@ -61,12 +61,12 @@
 #include "netipc/abort_signal.h"
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/framing.h"
-#include "sessions/session.h"
 #include "services/client_config.h"
 #include "services/client_status.h"
 #include "services/defaults.h"
 #include "services/handshake_configs.h"
 #include "services/service.h"
+#include "sessions/session.h"
 
 namespace netipc::services {
 
@@ -314,8 +314,7 @@ private:
             return connected;
         }
         if (!fits(need)) {
-            return fail(Errc::message_too_large,
-                        "the provider did not grant the request ceilings");
+            return fail(Errc::message_too_large, "the provider did not grant the request ceilings");
         }
         return {};
     }
@@ -338,8 +337,9 @@ private:
     // What this client can use of the transport: all of it, less a data
     // plane it could not attach before.
     [[nodiscard]] std::uint32_t carried_profiles() const noexcept {
-        return data_plane_dropped_ ? T::profile_bits & ~data_plane_profiles_of<typename T::Connection>
-                                   : T::profile_bits;
+        return data_plane_dropped_
+                   ? T::profile_bits & ~data_plane_profiles_of<typename T::Connection>
+                   : T::profile_bits;
     }
 
     // One connect + handshake (Session::connect makes one more without the

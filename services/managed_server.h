@@ -45,11 +45,11 @@
 #include "framing/nipc.h"
 #include "netipc/abort_signal.h"
 #include "netipc/concepts/framing.h"
-#include "sessions/session.h"
 #include "services/defaults.h"
 #include "services/handshake_configs.h"
 #include "services/server_config.h"
 #include "services/service.h"
+#include "sessions/session.h"
 
 namespace netipc::services {
 

@@ -59,7 +59,8 @@ public:
 
     // The profiles a transport claims are the baseline and those of its data
     // plane: anything else could be selected and then not carried.
-    static_assert((T::profile_bits & ~(wire::profile::baseline | data_plane_profiles_of<Connection>))
+    static_assert((T::profile_bits
+                   & ~(wire::profile::baseline | data_plane_profiles_of<Connection>))
                       == 0,
                   "Transport::profile_bits names a profile its connection cannot carry");
 

@@ -37,20 +37,21 @@
 namespace netipc {
 
 template <class C>
-concept NegotiatedDataPlane =
-    PacketConnection<C>
-    && requires(C& connection, const C& const_connection, std::uint32_t ceiling,
-                std::uint64_t session_id) {
-           { C::data_plane_profiles } -> std::convertible_to<std::uint32_t>;
-           {
-               connection.prepare_data_plane(ceiling, ceiling, session_id)
-           } -> std::same_as<Result<void>>;
-           { connection.activate_data_plane() } noexcept;
-           {
-               connection.attach_data_plane(ceiling, ceiling, session_id)
-           } -> std::same_as<Result<void>>;
-           { const_connection.data_plane_active() } -> std::same_as<bool>;
-       };
+concept NegotiatedDataPlane = PacketConnection<C>
+                              && requires(C& connection, const C& const_connection,
+                                          std::uint32_t ceiling, std::uint64_t session_id) {
+                                     {
+                                         C::data_plane_profiles
+                                     } -> std::convertible_to<std::uint32_t>;
+                                     {
+                                         connection.prepare_data_plane(ceiling, ceiling, session_id)
+                                     } -> std::same_as<Result<void>>;
+                                     { connection.activate_data_plane() } noexcept;
+                                     {
+                                         connection.attach_data_plane(ceiling, ceiling, session_id)
+                                     } -> std::same_as<Result<void>>;
+                                     { const_connection.data_plane_active() } -> std::same_as<bool>;
+                                 };
 
 // The profile bits a connection's data plane implements; none without one.
 template <class C>

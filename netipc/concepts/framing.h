@@ -35,26 +35,26 @@
 namespace netipc {
 
 template <class F, class Connection>
-concept Framing =
-    PacketConnection<Connection>
-    && requires {
-           typename F::Receiver;
-           typename F::Received;
-       } && requires(Connection& connection, const ClientHandshakeConfig& client_config, const ServerHandshakeConfig& server_config, const wire::MessageHeader& header, wire::Bytes payload, Deadline deadline, const AbortSignal* abort, typename F::Receiver& receiver, const typename F::Received& received) {
-           {
-               F::client_handshake(connection, client_config, deadline, abort)
-           } -> std::same_as<Result<SessionParameters>>;
-           {
-               F::server_handshake(connection, server_config, std::uint64_t{}, deadline, abort)
-           } -> std::same_as<Result<SessionParameters>>;
-           {
-               F::send(connection, header, payload, std::uint32_t{}, deadline)
-           } -> std::same_as<Result<void>>;
-           {
-               receiver.receive(connection, deadline, abort)
-           } -> std::same_as<Result<typename F::Received>>;
-           { received.header } -> std::convertible_to<wire::MessageHeader>;
-           { received.payload } -> std::convertible_to<wire::Bytes>;
-       } && std::constructible_from<typename F::Receiver, wire::DirectionalLimits, std::uint32_t>;
+concept Framing = PacketConnection<Connection>
+                  && requires {
+                         typename F::Receiver;
+                         typename F::Received;
+                     } && requires(Connection& connection, const ClientHandshakeConfig& client_config, const ServerHandshakeConfig& server_config, const wire::MessageHeader& header, wire::Bytes payload, Deadline deadline, const AbortSignal* abort, typename F::Receiver& receiver, const typename F::Received& received) {
+                         {
+                             F::client_handshake(connection, client_config, deadline, abort)
+                         } -> std::same_as<Result<SessionParameters>>;
+                         {
+                             F::server_handshake(connection, server_config, std::uint64_t{},
+                                                 deadline, abort)
+                         } -> std::same_as<Result<SessionParameters>>;
+                         {
+                             F::send(connection, header, payload, std::uint32_t{}, deadline)
+                         } -> std::same_as<Result<void>>;
+                         {
+                             receiver.receive(connection, deadline, abort)
+                         } -> std::same_as<Result<typename F::Received>>;
+                         { received.header } -> std::convertible_to<wire::MessageHeader>;
+                         { received.payload } -> std::convertible_to<wire::Bytes>;
+                     } && std::constructible_from<typename F::Receiver, wire::DirectionalLimits, std::uint32_t>;
 
 } // namespace netipc

@@ -12,9 +12,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "cache/cgroups_index.h"
 #include "codecs/cgroups_snapshot.h"
 #include "codecs/simple_hash.h"
-#include "cache/cgroups_index.h"
 #include "services/managed_server.h"
 #include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
@@ -25,19 +25,19 @@ namespace {
 using namespace std::chrono_literals;
 using netipc::Errc;
 using netipc::Result;
+using netipc::cache::CgroupsIndex;
+using netipc::cache::SnapshotCache;
 using netipc::codecs::CgroupsItem;
 using netipc::codecs::CgroupsSnapshot;
 using netipc::codecs::CgroupsSnapshotBuilder;
 using netipc::codecs::CgroupsSnapshotData;
 using netipc::codecs::CgroupsSnapshotRequestView;
 using netipc::codecs::simple_hash;
-using netipc::cache::CgroupsIndex;
 using netipc::services::CgroupsSnapshotService;
 using netipc::services::ClientConfig;
 using netipc::services::ClientState;
 using netipc::services::ManagedServer;
 using netipc::services::ServerConfig;
-using netipc::cache::SnapshotCache;
 using netipc::testing::cgroup_name;
 using netipc::testing::cgroup_path;
 using netipc::testing::make_snapshot;

@@ -87,8 +87,8 @@ ServerHandshakeConfig server_config(std::uint32_t response_bytes = 65536) {
 // Runs a server session for `requests` requests on its own thread.
 template <class Codec, class Handler>
 struct ServerThread : testing::ServerThread<LoopbackSession<Codec>, Handler> {
-    ServerThread(const std::string& name, std::uint32_t packet_size,
-                 ServerHandshakeConfig config, int requests, Handler handler)
+    ServerThread(const std::string& name, std::uint32_t packet_size, ServerHandshakeConfig config,
+                 int requests, Handler handler)
         : testing::ServerThread<LoopbackSession<Codec>, Handler>(
               LoopbackTransport::listen({name, packet_size}).value(), config, requests, handler) {}
 };
@@ -618,8 +618,7 @@ struct PlainFraming {
     template <class Connection>
     static Result<SessionParameters> client_handshake(Connection& connection,
                                                       const ClientHandshakeConfig& config,
-                                                      Deadline deadline,
-                                                      const AbortSignal* abort) {
+                                                      Deadline deadline, const AbortSignal* abort) {
         return framing::Nipc::client_handshake(connection, config, deadline, abort);
     }
     template <class Connection>

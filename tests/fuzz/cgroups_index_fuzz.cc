@@ -9,14 +9,14 @@
 #include <string_view>
 #include <utility>
 
-#include "codecs/cgroups_snapshot.h"
 #include "cache/cgroups_index.h"
+#include "codecs/cgroups_snapshot.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
-using netipc::codecs::CgroupsSnapshot;
 using netipc::cache::CgroupsIndex;
+using netipc::codecs::CgroupsSnapshot;
 namespace fuzz = netipc::fuzz;
 
 } // namespace

@@ -9,8 +9,8 @@
 
 #include "codecs/increment.h"
 #include "framing/nipc.h"
-#include "sessions/session.h"
 #include "sessions/aliases.h"
+#include "sessions/session.h"
 #include "tests/support/handlers.h"
 #include "tests/support/temp_run_dir.h"
 

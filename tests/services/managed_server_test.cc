@@ -15,10 +15,10 @@
 #include <catch2/catch.hpp>
 
 #include "framing/nipc.h"
-#include "sessions/session.h"
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "services/string_reverse_service.h"
+#include "sessions/session.h"
 #include "tests/services/service_handlers.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"

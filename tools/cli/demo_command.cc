@@ -19,10 +19,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cache/snapshot_cache.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "services/increment_service.h"
-#include "cache/snapshot_cache.h"
 #include "tools/cli/child_process.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"

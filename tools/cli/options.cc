@@ -39,8 +39,9 @@ namespace {
 // shared memory offered and preferred. Level 2 narrows it to what the
 // transport type carries (netipc/negotiation.h).
 ProfileOffer requested_profiles(const EndpointOptions& options) {
-    return options.shm() ? ProfileOffer{profile::baseline | profile::shm_hybrid, profile::shm_hybrid}
-                         : ProfileOffer{profile::baseline, profile::baseline};
+    return options.shm()
+               ? ProfileOffer{profile::baseline | profile::shm_hybrid, profile::shm_hybrid}
+               : ProfileOffer{profile::baseline, profile::baseline};
 }
 
 } // namespace

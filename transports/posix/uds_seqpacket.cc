@@ -1,7 +1,5 @@
 #include "transports/posix/uds_seqpacket.h"
 
-#include "netipc/posix/poll_timeout.h"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -19,6 +17,8 @@
 #include <limits>
 #include <optional>
 #include <vector>
+
+#include "netipc/posix/poll_timeout.h"
 
 namespace netipc::transports {
 
