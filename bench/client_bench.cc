@@ -18,6 +18,7 @@
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "services/managed_server.h"
+#include "tests/support/temp_run_dir.h"
 #include "transports/posix/shm_hybrid.h"
 #include "transports/posix/uds_seqpacket.h"
 
@@ -32,12 +33,12 @@ using Hybrid = netipc::transports::ShmHybrid<Baseline>;
 
 template <class Transport>
 void level2_increment(benchmark::State& state, std::uint32_t profiles) {
-    netipc::bench::TempRunDir dir;
-    if (!dir.ok()) {
+    const auto dir = netipc::testing::TempRunDir::create("netipc-bench");
+    if (!dir) {
         state.SkipWithError("mkdtemp() failed");
         return;
     }
-    const netipc::transports::ServiceAddress address{dir.path(), "increment"};
+    const netipc::transports::ServiceAddress address{dir->path(), "increment"};
     auto server = ManagedServer<IncrementService, Transport>::start(
         address, {},
         [](const netipc::codecs::IncrementView& request) { return request.value + 1; });

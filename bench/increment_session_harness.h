@@ -1,6 +1,7 @@
 // The netipc side of the ping-pong benchmarks, shared by every transport:
-// a private run directory, an INCREMENT server thread serving one session
-// until the client closes it, and the single-call and batch-call loops.
+// an INCREMENT server thread serving one session (in a private run
+// directory) until the client closes it, and the single-call and batch-call
+// loops.
 //
 // Templated on the Session type, so the UDS and SHM benchmarks measure the
 // same client and server code and differ only in the transport.
@@ -8,8 +9,6 @@
 
 #include <array>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -23,6 +22,7 @@
 #include "framing/nipc.h"
 #include "netipc/wire/batch.h"
 #include "sessions/session.h"
+#include "tests/support/temp_run_dir.h"
 
 namespace netipc::bench {
 
@@ -57,29 +57,6 @@ inline std::size_t batch_message_size(std::uint32_t items) {
     }
     return wire::message_header_size + batch.finish().value();
 }
-
-class TempRunDir {
-public:
-    TempRunDir() {
-        std::string pattern = "/tmp/netipc-bench-XXXXXX";
-        if (::mkdtemp(pattern.data()) != nullptr) {
-            path_ = pattern;
-        }
-    }
-    TempRunDir(const TempRunDir&) = delete;
-    TempRunDir& operator=(const TempRunDir&) = delete;
-    ~TempRunDir() {
-        if (!path_.empty()) {
-            std::error_code ignored;
-            std::filesystem::remove_all(path_, ignored);
-        }
-    }
-    [[nodiscard]] bool ok() const noexcept { return !path_.empty(); }
-    [[nodiscard]] std::string path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 // Both sides offer every profile; the Session narrows that to what its
 // transport carries, so an SHM-capable transport ends up on SHM.
@@ -169,12 +146,12 @@ private:
 // plane: a silent fallback to the socket would measure the wrong thing.
 template <class SessionType, class Body>
 void with_session(benchmark::State& state, bool require_shm, Body body) {
-    TempRunDir dir;
-    if (!dir.ok()) {
+    const auto dir = testing::TempRunDir::create("netipc-bench");
+    if (!dir) {
         state.SkipWithError("mkdtemp() failed");
         return;
     }
-    const typename SessionType::TransportType::Address address{dir.path(), "increment"};
+    const typename SessionType::TransportType::Address address{dir->path(), "increment"};
     IncrementServer<SessionType> server(address);
     auto session = SessionType::connect(address, bench_client_config(), Deadline::after(10s));
     if (!session) {

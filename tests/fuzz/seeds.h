@@ -1,5 +1,5 @@
 // Seed inputs for the fuzz targets, taken from the reference byte images in
-// shared/protocol/vectors (via //tests/support:hex_vectors).
+// tests/data/protocol/vectors (via //tests/support:hex_vectors).
 //
 // Every target gets every seed: a seed that does not fit a target is cheap
 // to reject, and libFuzzer keeps only inputs that add coverage. Besides

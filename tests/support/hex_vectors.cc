@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
+
+#include "tests/support/protocol_data.h"
 
 namespace netipc::testing {
 
@@ -66,20 +69,18 @@ std::filesystem::path vectors_dir() {
             std::getenv("NETIPC_VECTORS_DIR")) { // NOLINT(concurrency-mt-unsafe)
         candidates.emplace_back(override_dir);
     }
-    if (const char* runfiles = std::getenv("TEST_SRCDIR")) { // NOLINT(concurrency-mt-unsafe)
-        candidates.emplace_back(fs::path(runfiles) / "protocol_vectors");
-        candidates.emplace_back(fs::path(runfiles) / "netipc" / "external" / "protocol_vectors");
+    for (auto& dir : protocol_data_candidates("vectors")) {
+        candidates.push_back(std::move(dir));
     }
-    candidates.emplace_back("external/protocol_vectors");
-    candidates.emplace_back("../protocol_vectors");
-    candidates.emplace_back("../shared/protocol/vectors");
     for (const auto& dir : candidates) {
         std::error_code ignored;
         if (fs::exists(dir / "hello.hex", ignored)) {
             return dir;
         }
     }
-    throw std::runtime_error("protocol vectors not found (set NETIPC_VECTORS_DIR)");
+    throw std::runtime_error(
+        "tests/data/protocol/vectors not found (run from the repository root or set "
+        "NETIPC_VECTORS_DIR)");
 }
 
 HexVector load_vector(const std::string& name) {

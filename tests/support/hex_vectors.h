@@ -1,9 +1,9 @@
-// Loads the reference byte images in shared/protocol/vectors/*.hex.
+// Loads the reference byte images in tests/data/protocol/vectors/*.hex.
 //
 // Format: lines starting with '#' describe the inputs; a line starting with
 // "## packet" begins a new datagram (chunked images); every other line holds
-// hex bytes separated by spaces. The files are read at test time, never
-// copied into sources.
+// hex bytes separated by spaces. The files are read at test time; their
+// bytes are never copied into test sources.
 #pragma once
 
 #include <cstddef>
@@ -27,8 +27,8 @@ struct HexVector {
 HexVector parse_hex_file(const std::filesystem::path& path);
 
 // The vectors directory: $NETIPC_VECTORS_DIR when set, else the Bazel
-// runfiles copy of @protocol_vectors, else ../shared/protocol/vectors next to
-// the source tree. Throws when none exists.
+// runfiles copy of tests/data/protocol/vectors, else that path relative to
+// the current directory (the repository root). Throws when none exists.
 std::filesystem::path vectors_dir();
 
 // Loads `<vectors_dir>/<name>.hex`.

@@ -1,33 +1,27 @@
 #include "tests/support/transcripts.h"
 
 #include <cctype>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include "tests/support/protocol_data.h"
+
 namespace netipc::testing {
 
 namespace {
 
 std::filesystem::path transcripts_file() {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> candidates;
-    if (const char* runfiles = std::getenv("TEST_SRCDIR")) { // NOLINT(concurrency-mt-unsafe)
-        candidates.emplace_back(fs::path(runfiles) / "protocol_transcripts" / "transcripts.md");
-        candidates.emplace_back(fs::path(runfiles) / "netipc" / "external" / "protocol_transcripts"
-                                / "transcripts.md");
-    }
-    candidates.emplace_back("../shared/protocol/transcripts.md");
-    for (const auto& path : candidates) {
+    for (const auto& path : protocol_data_candidates("transcripts.md")) {
         std::error_code ignored;
-        if (fs::exists(path, ignored)) {
+        if (std::filesystem::exists(path, ignored)) {
             return path;
         }
     }
-    throw std::runtime_error("shared/protocol/transcripts.md not found");
+    throw std::runtime_error(
+        "tests/data/protocol/transcripts.md not found (run from the repository root)");
 }
 
 bool is_hex_byte(const std::string& word) {

@@ -1,7 +1,8 @@
-// Reads the byte dumps in shared/protocol/transcripts.md: every fenced code
-// block whose lines start with hex bytes is one captured packet or region
-// header (the annotations after the bytes are skipped). Read at test time,
-// never copied into sources.
+// Reads the byte dumps in tests/data/protocol/transcripts.md: every fenced
+// code block whose lines start with hex bytes is one captured packet or
+// region header (the annotations after the bytes are skipped). Read at test
+// time (Bazel runfiles, else relative to the repository root); the bytes are
+// never copied into test sources.
 #pragma once
 
 #include <cstddef>

@@ -10,41 +10,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/temp_run_dir.h"
+
 namespace shm_test {
 
-// A fresh directory under $TEST_TMPDIR (or /tmp), removed with its contents.
-class TempDir {
-public:
-    TempDir() {
-        // Tests read the environment before starting any thread.
-        const char* base = std::getenv("TEST_TMPDIR"); // NOLINT(concurrency-mt-unsafe)
-        std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/shm-XXXXXX";
-        std::vector<char> buffer(pattern.begin(), pattern.end());
-        buffer.push_back('\0');
-        REQUIRE(::mkdtemp(buffer.data()) != nullptr);
-        path_ = buffer.data();
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-
-    [[nodiscard]] const std::string& path() const { return path_; }
-    [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
+// A fresh private directory, removed with its contents (the shared helper).
+using TempDir = netipc::testing::TempRunDir;
 
 inline std::vector<std::byte> read_all(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

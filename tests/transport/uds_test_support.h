@@ -11,9 +11,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +21,7 @@
 
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 
 namespace uds_test {
@@ -34,38 +33,20 @@ using netipc::transports::UdsSeqpacket;
 using Connection = UdsSeqpacket::Connection;
 using Listener = UdsSeqpacket::Listener;
 
-// A private run directory per test, removed with everything in it.
-class TempRunDir {
+// A private run directory per test (the shared helper, removed with
+// everything in it) with this suite's defaults: service "svc", and its socket
+// file name spelled out here rather than taken from the transport, so the
+// tests check the transport's naming.
+class TempRunDir : public netipc::testing::TempRunDir {
 public:
-    TempRunDir() {
-        // Socket paths must fit sun_path (108 bytes); Bazel's TEST_TMPDIR can
-        // be too deep for that, so fall back to /tmp.
-        std::string base = "/tmp";
-        // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any test thread starts
-        if (const char* tmp = std::getenv("TEST_TMPDIR"); tmp != nullptr && std::strlen(tmp) < 48) {
-            base = tmp;
-        }
-        std::string pattern = base + "/netipc-uds-XXXXXX";
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-    }
-    TempRunDir(const TempRunDir&) = delete;
-    TempRunDir& operator=(const TempRunDir&) = delete;
-    ~TempRunDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
+    TempRunDir() : netipc::testing::TempRunDir("netipc-uds") {}
 
-    [[nodiscard]] const std::string& path() const { return path_; }
-    [[nodiscard]] ServiceAddress address(std::string service = "svc") const {
-        return {path_, std::move(service)};
+    [[nodiscard]] ServiceAddress address(const std::string& service = "svc") const {
+        return netipc::testing::TempRunDir::address(service);
     }
     [[nodiscard]] std::string socket_file(std::string_view service = "svc") const {
-        return path_ + "/" + std::string(service) + ".sock";
+        return file(std::string(service) + ".sock");
     }
-
-private:
-    std::string path_;
 };
 
 inline netipc::wire::Bytes bytes_of(std::string_view text) {

@@ -1,4 +1,4 @@
-// Reference byte images (shared/protocol/vectors/*.hex, produced by the
+// Reference byte images (tests/data/protocol/vectors/*.hex, produced by the
 // reference C peer): our encoders must reproduce each one byte for byte from
 // the logical inputs its '#' lines name, and our decoders must accept it and
 // recover those inputs. The bytes are only ever read from the files.

@@ -8,7 +8,6 @@
 
 #include <array>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -23,6 +22,7 @@
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "services/increment_service.h"
+#include "tests/support/temp_run_dir.h"
 #include "tools/cli/child_process.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
@@ -55,46 +55,9 @@ struct Stop {
 };
 
 // The run directory: private (mkdtemp, 0700), short enough for socket
-// paths, removed with its contents whatever happens.
-class RunDir {
-public:
-    static std::expected<RunDir, Error> create() {
-        // sun_path holds 108 bytes: a long $TMPDIR (Bazel's, say) would not fit.
-        const char* tmpdir = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): no threads yet
-        std::string base = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
-        if (base.size() > 60) {
-            base = "/tmp";
-        }
-        std::string pattern = base + "/netipc-demo-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            return std::unexpected(Error{Errc::os_error, errno, "mkdtemp() failed"});
-        }
-        return RunDir(fs::path(pattern));
-    }
-    RunDir(RunDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-    RunDir& operator=(RunDir&&) = delete;
-    RunDir(const RunDir&) = delete;
-    RunDir& operator=(const RunDir&) = delete;
-    ~RunDir() {
-        if (!path_.empty()) {
-            std::error_code ignored;
-            fs::remove_all(path_, ignored);
-        }
-    }
-    [[nodiscard]] std::string path() const { return path_.string(); }
-    [[nodiscard]] std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        std::error_code ignored;
-        for (const auto& entry : fs::directory_iterator(path_, ignored)) {
-            names.push_back(entry.path().filename().string());
-        }
-        return names;
-    }
-
-private:
-    explicit RunDir(fs::path path) : path_(std::move(path)) {}
-    fs::path path_;
-};
+// paths, removed with its contents whatever happens. The same helper the
+// tests use (see its header for why it lives in tests/support).
+using RunDir = testing::TempRunDir;
 
 std::string self_path() {
     std::array<char, 4096> buffer{};
@@ -419,7 +382,7 @@ private:
 
 int run_demo(const DemoOptions& options) {
     const TerminationSignals signals; // Ctrl-C still cleans up
-    auto run_dir = RunDir::create();
+    auto run_dir = RunDir::create("netipc-demo");
     if (!run_dir) {
         return report_failure(command_name, "cannot create a run directory", run_dir.error());
     }
