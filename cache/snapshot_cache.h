@@ -8,7 +8,9 @@
 //   auto guard = (*cache)->read();
 //   if (auto item = guard->find(hash, name)) { ... item->path ... }
 //
-// Guarantees (BRIEF refinement 8 and the Level 3 specification):
+// Guarantees (the Level 3 specification, netdata/plugin-ipc
+// docs/level3-snapshot-api.md, with the newest upstream rule that lookups
+// happen under read guards and a failed refresh never loses the cache):
 //   - refresh() goes through the Level 2 client (connect, retry, resize
 //     rules all apply), copies the answer into a private index and only
 //     then publishes it, atomically;

@@ -12,7 +12,7 @@ namespace netipc::services::defaults {
 using std::chrono::milliseconds;
 
 // Bound on every typed call (the whole logical response: every chunk,
-// every SHM wait). BRIEF refinement 4.
+// every SHM wait), as the newest upstream Level 2 rules require.
 inline constexpr milliseconds call_timeout{30000};
 // Bound on one connect + handshake attempt made by refresh() or a retry.
 inline constexpr milliseconds connect_timeout{5000};
@@ -26,7 +26,7 @@ inline constexpr std::uint32_t response_payload_bytes = wire::defaults::service_
 inline constexpr std::uint32_t payload_growth_cap = wire::defaults::max_payload_growth_cap;
 // Batch items a client proposes before any batch call asks for more.
 inline constexpr std::uint32_t batch_items = 1;
-// Reconnects one call may spend growing ceilings (BRIEF refinement 5).
+// Reconnects one call may spend growing ceilings (the upstream retry rule).
 inline constexpr int max_resize_reconnects = 8;
 
 // Managed server: sessions served at once (one worker thread each).
