@@ -1,6 +1,5 @@
 #include "examples/tcp/tcp_connection.h"
 
-#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -10,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <vector>
 
 #include "examples/tcp/socket_errors.h"
@@ -38,11 +38,12 @@ public:
         }
         iovecs_ = heap_.empty() ? std::span<iovec>(inline_).first(count) : std::span<iovec>(heap_);
         std::size_t used = 0;
+        // sendmsg() only reads through iov_base; iovec has no const flavour.
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
         iovecs_[used++] = iovec{const_cast<std::byte*>(prefix.data()), prefix.size()};
         for (const wire::Bytes piece : pieces) {
             if (!piece.empty()) {
-                // sendmsg() only reads through iov_base; iovec has no const
-                // flavour.
+                // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
                 iovecs_[used++] = iovec{const_cast<std::byte*>(piece.data()), piece.size()};
             }
         }

@@ -57,7 +57,7 @@ using TcpSession = netipc::Session<TcpTransport, netipc::framing::Nipc, Codec>;
 
 constexpr std::uint32_t mib = 1U << 20U;
 // Far larger than any TCP socket buffer on loopback.
-constexpr std::size_t big_text = 4 * mib;
+constexpr std::size_t big_text = std::size_t{4} * mib;
 // Ceilings that let the big text (plus its 9 bytes of layout) through.
 constexpr std::uint32_t big_ceiling = 8 * mib;
 

@@ -88,8 +88,9 @@ struct StringMaker<netipc::Errc> {
 };
 } // namespace Catch
 
-// The result holds a value; otherwise the library's message is shown.
-#define CONFORMANCE_REQUIRE_OK(expr)                                      \
+// The result holds a value; otherwise the library's message is shown. (The
+// same two helpers as tests/unit/test_util.h, which is private to tests/unit.)
+#define REQUIRE_OK(expr)                                                  \
     do {                                                                  \
         const auto& conformance_result_ = (expr);                         \
         INFO("error: " << (conformance_result_.has_value()                \
@@ -99,7 +100,7 @@ struct StringMaker<netipc::Errc> {
     } while (false)
 
 // The result holds an error of exactly category `errc`.
-#define CONFORMANCE_REQUIRE_ERRC(expr, errc)                      \
+#define REQUIRE_ERRC(expr, errc)                                  \
     do {                                                          \
         const auto& conformance_result_ = (expr);                 \
         REQUIRE_FALSE(conformance_result_.has_value());           \

@@ -28,7 +28,7 @@ inline std::uint64_t plus_one(const codecs::IncrementView& request) {
 template <Fixture F>
 std::unique_ptr<IncrementServer<F>> start_server(F& fixture) {
     auto server = IncrementServer<F>::start(fixture.address(), {}, plus_one);
-    CONFORMANCE_REQUIRE_OK(server);
+    REQUIRE_OK(server);
     return std::move(*server);
 }
 
@@ -38,8 +38,8 @@ IncrementClient<F> connected_client(const IncrementServer<F>& server) {
     auto client = IncrementClient<F>::create(server.address(), services::ClientConfig{
                                                                    .batch_items = 8,
                                                                });
-    CONFORMANCE_REQUIRE_OK(client);
-    CONFORMANCE_REQUIRE_OK(client->refresh());
+    REQUIRE_OK(client);
+    REQUIRE_OK(client->refresh());
     CHECK(client->ready());
     return std::move(*client);
 }
@@ -60,17 +60,17 @@ void level2_calls() {
           == F::data_plane);
 
     auto answer = client.call(41);
-    CONFORMANCE_REQUIRE_OK(answer);
+    REQUIRE_OK(answer);
     CHECK(answer->value == 42);
     const std::vector<std::uint64_t> values{1, 2, 3, 4, 5};
     auto answers = client.call_batch(values);
-    CONFORMANCE_REQUIRE_OK(answers);
+    REQUIRE_OK(answers);
     REQUIRE(answers->size() == values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
         CHECK((*answers)[i].value == values[i] + 1);
     }
     // A ready client's refresh() succeeds without connecting again.
-    CONFORMANCE_REQUIRE_OK(client.refresh());
+    REQUIRE_OK(client.refresh());
     CHECK(client.status().counters.connects == 1);
 }
 
@@ -85,7 +85,7 @@ void level2_stop_with_idle_clients() {
     for (std::uint64_t i = 0; i < 4; ++i) {
         clients.push_back(connected_client<F>(*server));
         auto answer = clients.back().call(i);
-        CONFORMANCE_REQUIRE_OK(answer);
+        REQUIRE_OK(answer);
         CHECK(answer->value == i + 1);
     }
     const auto address = server->address();
@@ -102,8 +102,8 @@ void level2_stop_with_idle_clients() {
         CHECK_FALSE(client.ready());
     }
     auto late = IncrementClient<F>::create(address);
-    CONFORMANCE_REQUIRE_OK(late);
-    CONFORMANCE_REQUIRE_ERRC(late->refresh(), Errc::not_found);
+    REQUIRE_OK(late);
+    REQUIRE_ERRC(late->refresh(), Errc::not_found);
 }
 
 } // namespace netipc::conformance

@@ -56,15 +56,16 @@ inline ServerHandshakeConfig server_handshake(std::uint32_t ceiling = 64 * kib) 
 template <class SessionType, class Body>
 std::future<Result<void>> serve(typename SessionType::TransportType::Listener& listener,
                                 const ServerHandshakeConfig& config, Body body) {
-    return std::async(std::launch::async, [&listener, config, body]() mutable -> Result<void> {
-        auto session = SessionType::accept(listener, config, 1, soon());
-        if (!session) {
-            return std::unexpected(session.error());
-        }
-        auto result = body(*session);
-        session->close();
-        return result;
-    });
+    return std::async(std::launch::async,
+                      [&listener, config, body = std::move(body)]() mutable -> Result<void> {
+                          auto session = SessionType::accept(listener, config, 1, soon());
+                          if (!session) {
+                              return std::unexpected(session.error());
+                          }
+                          auto result = body(*session);
+                          session->close();
+                          return result;
+                      });
 }
 
 // A server body: answers `count` requests with `handler`.
@@ -119,10 +120,10 @@ auto session_pair(F& fixture, const ClientHandshakeConfig& config,
                   const ServerHandshakeConfig& server_config, Body body) {
     using T = typename F::Transport;
     auto listener = T::listen(fixture.address());
-    CONFORMANCE_REQUIRE_OK(listener);
+    REQUIRE_OK(listener);
     auto served = serve<SessionOver<F, Codec>>(*listener, server_config, std::move(body));
     auto session = SessionOver<F, Codec>::connect(listener->address(), config, soon());
-    CONFORMANCE_REQUIRE_OK(session);
+    REQUIRE_OK(session);
     check_carrier<F>(*session);
     return std::pair{std::move(served),
                      ClientSession<F, Codec>{std::move(*listener), std::move(*session)}};
@@ -137,12 +138,12 @@ void session_increment() {
     auto [served, ends] = session_pair<F, codecs::Increment>(
         fixture, client_handshake(), server_handshake(), answering(2, &testing::increment));
     auto answer = ends.session.call(41, soon());
-    CONFORMANCE_REQUIRE_OK(answer);
+    REQUIRE_OK(answer);
     CHECK(answer->value == 42);
     answer = ends.session.call(0xFFFF'FFFF'FFFFULL, soon());
-    CONFORMANCE_REQUIRE_OK(answer);
+    REQUIRE_OK(answer);
     CHECK(answer->value == 0x1'0000'0000'0000ULL);
-    CONFORMANCE_REQUIRE_OK(served.get());
+    REQUIRE_OK(served.get());
 }
 
 // A typed STRING_REVERSE call, with an empty string too.
@@ -152,12 +153,12 @@ void session_string_reverse() {
     auto [served, ends] = session_pair<F, codecs::StringReverse>(
         fixture, client_handshake(), server_handshake(), answering(2, &testing::reverse));
     auto answer = ends.session.call("hello, transport", soon());
-    CONFORMANCE_REQUIRE_OK(answer);
+    REQUIRE_OK(answer);
     CHECK(answer->text == "tropsnart ,olleh");
     answer = ends.session.call("", soon());
-    CONFORMANCE_REQUIRE_OK(answer);
+    REQUIRE_OK(answer);
     CHECK(answer->text.empty());
-    CONFORMANCE_REQUIRE_OK(served.get());
+    REQUIRE_OK(served.get());
 }
 
 // A batch of several items is answered item by item, in order.
@@ -170,7 +171,7 @@ void session_batch() {
         std::vector<std::uint64_t> values(10);
         std::iota(values.begin(), values.end(), 100); // NOLINT(modernize-use-ranges): libstdc++ 12
         std::vector<std::uint64_t> answers;
-        CONFORMANCE_REQUIRE_OK(ends.session.call_batch(
+        REQUIRE_OK(ends.session.call_batch(
             std::span<const std::uint64_t>(values),
             [&](std::uint32_t, const codecs::IncrementView& view) {
                 answers.push_back(view.value);
@@ -179,21 +180,21 @@ void session_batch() {
         REQUIRE(answers.size() == values.size());
         CHECK(answers.front() == 101);
         CHECK(answers.back() == 110);
-        CONFORMANCE_REQUIRE_OK(served.get());
+        REQUIRE_OK(served.get());
     }
     SECTION("STRING_REVERSE") {
         auto [served, ends] = session_pair<F, codecs::StringReverse>(
             fixture, client_handshake(), server_handshake(), answering(1, &testing::reverse));
         const std::vector<std::string_view> texts{"one", "", "three items"};
         std::vector<std::string> answers;
-        CONFORMANCE_REQUIRE_OK(ends.session.call_batch(
+        REQUIRE_OK(ends.session.call_batch(
             std::span<const std::string_view>(texts),
             [&](std::uint32_t, const codecs::StringReverseView& view) {
                 answers.emplace_back(view.text);
             },
             soon()));
         CHECK(answers == std::vector<std::string>{"eno", "", "smeti eerht"});
-        CONFORMANCE_REQUIRE_OK(served.get());
+        REQUIRE_OK(served.get());
     }
 }
 
@@ -213,21 +214,21 @@ void session_chunked() {
         CHECK(ends.session.parameters().packet_size == 256);
         const std::string text = alphabet(5000);
         auto answer = ends.session.call(text, soon());
-        CONFORMANCE_REQUIRE_OK(answer);
+        REQUIRE_OK(answer);
         CHECK(answer->text == reversed(text));
 
         const std::string a = alphabet(900);
         const std::string b = alphabet(1300);
         const std::vector<std::string_view> texts{a, b};
         std::vector<std::string> answers;
-        CONFORMANCE_REQUIRE_OK(ends.session.call_batch(
+        REQUIRE_OK(ends.session.call_batch(
             std::span<const std::string_view>(texts),
             [&](std::uint32_t, const codecs::StringReverseView& view) {
                 answers.emplace_back(view.text);
             },
             soon()));
         CHECK(answers == std::vector<std::string>{reversed(a), reversed(b)});
-        CONFORMANCE_REQUIRE_OK(served.get());
+        REQUIRE_OK(served.get());
     }
 }
 
@@ -242,12 +243,12 @@ void session_big_message() {
     auto [served, ends] = session_pair<F, codecs::StringReverse>(fixture, client_handshake(ceiling),
                                                                  server_handshake(ceiling),
                                                                  answering(1, &testing::reverse));
-    const std::string text = alphabet(4 * mib);
+    const std::string text = alphabet(std::size_t{4} * mib);
     auto answer = ends.session.call(text, soon());
-    CONFORMANCE_REQUIRE_OK(answer);
+    REQUIRE_OK(answer);
     CHECK(answer->text.size() == text.size());
     CHECK(answer->text == reversed(text));
-    CONFORMANCE_REQUIRE_OK(served.get());
+    REQUIRE_OK(served.get());
 }
 
 // A call to a server that never answers ends with Errc::timeout at its
@@ -257,9 +258,9 @@ void session_timeout() {
     F fixture;
     auto [served, ends] = session_pair<F, codecs::Increment>(fixture, client_handshake(),
                                                              server_handshake(), never_answering());
-    CONFORMANCE_REQUIRE_ERRC(ends.session.call(1, Deadline::after(short_wait)), Errc::timeout);
+    REQUIRE_ERRC(ends.session.call(1, Deadline::after(short_wait)), Errc::timeout);
     ends.session.close();
-    CONFORMANCE_REQUIRE_ERRC(served.get(), Errc::disconnected);
+    REQUIRE_ERRC(served.get(), Errc::disconnected);
 }
 
 // An abort signal raised from another thread ends a call waiting for its
@@ -273,9 +274,9 @@ void session_abort() {
     auto raiser = when_blocked([&abort] { abort.raise(); });
     auto answer = ends.session.call(1, soon(), &abort);
     raiser.get();
-    CONFORMANCE_REQUIRE_ERRC(answer, Errc::aborted);
+    REQUIRE_ERRC(answer, Errc::aborted);
     ends.session.close();
-    CONFORMANCE_REQUIRE_ERRC(served.get(), Errc::disconnected);
+    REQUIRE_ERRC(served.get(), Errc::disconnected);
 }
 
 // A server that closes the session ends the client's call with
@@ -291,8 +292,8 @@ void session_peer_close() {
         };
         auto [served, ends] = session_pair<F, codecs::Increment>(fixture, client_handshake(),
                                                                  server_handshake(), closing);
-        CONFORMANCE_REQUIRE_ERRC(ends.session.call(1, soon()), Errc::disconnected);
-        CONFORMANCE_REQUIRE_OK(served.get());
+        REQUIRE_ERRC(ends.session.call(1, soon()), Errc::disconnected);
+        REQUIRE_OK(served.get());
     }
     SECTION("before the call") {
         // The server closes only once the client holds its session: a data
@@ -305,24 +306,39 @@ void session_peer_close() {
         auto [served, ends] = session_pair<F, codecs::Increment>(fixture, client_handshake(),
                                                                  server_handshake(), closing);
         connected.set_value();
-        CONFORMANCE_REQUIRE_OK(served.get()); // the server's end is closed now
-        CONFORMANCE_REQUIRE_ERRC(ends.session.call(1, soon()), Errc::disconnected);
+        REQUIRE_OK(served.get()); // the server's end is closed now
+        REQUIRE_ERRC(ends.session.call(1, soon()), Errc::disconnected);
     }
 }
 
 // Session::interrupt() from another thread ends a call waiting for its
-// answer with Errc::disconnected.
+// answer with Errc::disconnected, and every later call fails the same way,
+// even one the server would answer.
 template <Fixture F>
 void session_interrupt() {
     F fixture;
-    auto [served, ends] = session_pair<F, codecs::Increment>(fixture, client_handshake(),
-                                                             server_handshake(), never_answering());
-    auto interrupter = when_blocked([&session = ends.session] { session.interrupt(); });
-    auto answer = ends.session.call(1, soon());
-    interrupter.get();
-    CONFORMANCE_REQUIRE_ERRC(answer, Errc::disconnected);
-    ends.session.close();
-    CONFORMANCE_REQUIRE_ERRC(served.get(), Errc::disconnected);
+    SECTION("a call waiting for its answer") {
+        auto [served, ends] = session_pair<F, codecs::Increment>(
+            fixture, client_handshake(), server_handshake(), never_answering());
+        auto interrupter = when_blocked([&session = ends.session] { session.interrupt(); });
+        auto answer = ends.session.call(1, soon());
+        interrupter.get();
+        REQUIRE_ERRC(answer, Errc::disconnected);
+        REQUIRE_ERRC(ends.session.call(2, soon()), Errc::disconnected);
+        ends.session.close();
+        REQUIRE_ERRC(served.get(), Errc::disconnected);
+    }
+    SECTION("a later call to a server that answers") {
+        auto [served, ends] = session_pair<F, codecs::Increment>(
+            fixture, client_handshake(), server_handshake(), answering(2, &testing::increment));
+        auto answer = ends.session.call(1, soon());
+        REQUIRE_OK(answer);
+        CHECK(answer->value == 2);
+        ends.session.interrupt();
+        REQUIRE_ERRC(ends.session.call(2, soon()), Errc::disconnected);
+        ends.session.close();
+        REQUIRE_ERRC(served.get(), Errc::disconnected);
+    }
 }
 
 } // namespace netipc::conformance

@@ -33,11 +33,11 @@ template <Fixture F>
 Endpoints<F> connected(F& fixture) {
     using T = typename F::Transport;
     auto listener = T::listen(fixture.address());
-    CONFORMANCE_REQUIRE_OK(listener);
+    REQUIRE_OK(listener);
     auto client = T::connect(listener->address(), soon());
-    CONFORMANCE_REQUIRE_OK(client);
+    REQUIRE_OK(client);
     auto server = listener->accept(soon(), nullptr);
-    CONFORMANCE_REQUIRE_OK(server);
+    REQUIRE_OK(server);
     return {std::move(*listener), std::move(*client), std::move(*server)};
 }
 
@@ -58,13 +58,13 @@ template <class Connection>
 std::string receive_text(Connection& connection, std::size_t room = 1024) {
     std::vector<std::byte> buffer(room);
     auto got = connection.receive_packet(buffer, soon(), nullptr);
-    CONFORMANCE_REQUIRE_OK(got);
+    REQUIRE_OK(got);
     return std::string(text_of(wire::Bytes(buffer).first(*got)));
 }
 
 inline AbortSignal make_abort() {
     auto abort = AbortSignal::create();
-    CONFORMANCE_REQUIRE_OK(abort);
+    REQUIRE_OK(abort);
     return std::move(*abort);
 }
 
@@ -87,9 +87,9 @@ template <Fixture F>
 void round_trip() {
     F fixture;
     auto ends = connected(fixture);
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {"hello"}));
+    REQUIRE_OK(send_pieces(ends.client, {"hello"}));
     CHECK(receive_text(ends.server) == "hello");
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.server, {"head:", "", "body", ":tail"}));
+    REQUIRE_OK(send_pieces(ends.server, {"head:", "", "body", ":tail"}));
     CHECK(receive_text(ends.client) == "head:body:tail");
 }
 
@@ -106,8 +106,8 @@ void largest_packet() {
                            [&client = ends.client, &big] { return send_pieces(client, {big}); });
     std::vector<std::byte> buffer(size);
     auto got = ends.server.receive_packet(buffer, soon(), nullptr);
-    CONFORMANCE_REQUIRE_OK(sent.get());
-    CONFORMANCE_REQUIRE_OK(got);
+    REQUIRE_OK(sent.get());
+    REQUIRE_OK(got);
     CHECK(*got == size);
     CHECK(text_of(wire::Bytes(buffer).first(*got)) == big);
 }
@@ -119,9 +119,9 @@ void packet_boundaries() {
     F fixture;
     auto ends = connected(fixture);
     const std::string middle = alphabet(300);
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {"a"}));
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {middle}));
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {"x", "yz"}));
+    REQUIRE_OK(send_pieces(ends.client, {"a"}));
+    REQUIRE_OK(send_pieces(ends.client, {middle}));
+    REQUIRE_OK(send_pieces(ends.client, {"x", "yz"}));
     CHECK(receive_text(ends.server) == "a");
     CHECK(receive_text(ends.server) == middle);
     CHECK(receive_text(ends.server) == "xyz");
@@ -132,10 +132,9 @@ template <Fixture F>
 void oversized_packet() {
     F fixture;
     auto ends = connected(fixture);
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {alphabet(100)}));
+    REQUIRE_OK(send_pieces(ends.client, {alphabet(100)}));
     std::array<std::byte, 10> small{};
-    CONFORMANCE_REQUIRE_ERRC(ends.server.receive_packet(small, soon(), nullptr),
-                             Errc::protocol_violation);
+    REQUIRE_ERRC(ends.server.receive_packet(small, soon(), nullptr), Errc::protocol_violation);
 }
 
 // With nothing to receive or accept, a wait ends with Errc::timeout at its
@@ -148,25 +147,22 @@ void timeouts() {
     std::array<std::byte, 64> buffer{};
     const AbortSignal abort = make_abort();
     SECTION("receive") {
-        CONFORMANCE_REQUIRE_ERRC(
-            ends.client.receive_packet(buffer, Deadline::after(short_wait), nullptr),
-            Errc::timeout);
+        REQUIRE_ERRC(ends.client.receive_packet(buffer, Deadline::after(short_wait), nullptr),
+                     Errc::timeout);
     }
     SECTION("receive watching an abort signal that stays down") {
-        CONFORMANCE_REQUIRE_ERRC(
-            ends.client.receive_packet(buffer, Deadline::after(short_wait), &abort), Errc::timeout);
+        REQUIRE_ERRC(ends.client.receive_packet(buffer, Deadline::after(short_wait), &abort),
+                     Errc::timeout);
     }
     SECTION("receive with a deadline already past") {
-        CONFORMANCE_REQUIRE_ERRC(ends.client.receive_packet(buffer, Deadline::after(0ms), nullptr),
-                                 Errc::timeout);
+        REQUIRE_ERRC(ends.client.receive_packet(buffer, Deadline::after(0ms), nullptr),
+                     Errc::timeout);
     }
     SECTION("accept") {
-        CONFORMANCE_REQUIRE_ERRC(ends.listener.accept(Deadline::after(short_wait), nullptr),
-                                 Errc::timeout);
+        REQUIRE_ERRC(ends.listener.accept(Deadline::after(short_wait), nullptr), Errc::timeout);
     }
     SECTION("accept watching an abort signal that stays down") {
-        CONFORMANCE_REQUIRE_ERRC(ends.listener.accept(Deadline::after(short_wait), &abort),
-                                 Errc::timeout);
+        REQUIRE_ERRC(ends.listener.accept(Deadline::after(short_wait), &abort), Errc::timeout);
     }
 }
 
@@ -180,14 +176,14 @@ void abort_before_wait() {
     AbortSignal abort = make_abort();
     abort.raise();
     std::array<std::byte, 64> buffer{};
-    CONFORMANCE_REQUIRE_ERRC(ends.client.receive_packet(buffer, soon(), &abort), Errc::aborted);
-    CONFORMANCE_REQUIRE_ERRC(ends.listener.accept(soon(), &abort), Errc::aborted);
+    REQUIRE_ERRC(ends.client.receive_packet(buffer, soon(), &abort), Errc::aborted);
+    REQUIRE_ERRC(ends.listener.accept(soon(), &abort), Errc::aborted);
 
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {"queued"}));
-    CONFORMANCE_REQUIRE_ERRC(ends.server.receive_packet(buffer, soon(), &abort), Errc::aborted);
+    REQUIRE_OK(send_pieces(ends.client, {"queued"}));
+    REQUIRE_ERRC(ends.server.receive_packet(buffer, soon(), &abort), Errc::aborted);
     abort.clear();
     auto got = ends.server.receive_packet(buffer, soon(), &abort);
-    CONFORMANCE_REQUIRE_OK(got);
+    REQUIRE_OK(got);
     CHECK(text_of(wire::Bytes(buffer).first(*got)) == "queued");
 }
 
@@ -203,13 +199,13 @@ void abort_during_wait() {
         auto raiser = when_blocked([&abort] { abort.raise(); });
         auto got = ends.client.receive_packet(buffer, soon(), &abort);
         raiser.get();
-        CONFORMANCE_REQUIRE_ERRC(got, Errc::aborted);
+        REQUIRE_ERRC(got, Errc::aborted);
     }
     SECTION("accept") {
         auto raiser = when_blocked([&abort] { abort.raise(); });
         auto got = ends.listener.accept(soon(), &abort);
         raiser.get();
-        CONFORMANCE_REQUIRE_ERRC(got, Errc::aborted);
+        REQUIRE_ERRC(got, Errc::aborted);
     }
 }
 
@@ -222,21 +218,20 @@ void peer_close_on_receive() {
     std::array<std::byte, 64> buffer{};
     SECTION("closed before the receive") {
         ends.server.close();
-        CONFORMANCE_REQUIRE_ERRC(ends.client.receive_packet(buffer, soon(), nullptr),
-                                 Errc::disconnected);
+        REQUIRE_ERRC(ends.client.receive_packet(buffer, soon(), nullptr), Errc::disconnected);
     }
     SECTION("closed while the receive waits") {
         auto closer = when_blocked([&server = ends.server] { server.close(); });
         auto got = ends.client.receive_packet(buffer, soon(), nullptr);
         closer.get();
-        CONFORMANCE_REQUIRE_ERRC(got, Errc::disconnected);
+        REQUIRE_ERRC(got, Errc::disconnected);
     }
     SECTION("closed while a receive watching an abort signal waits") {
         const AbortSignal abort = make_abort();
         auto closer = when_blocked([&server = ends.server] { server.close(); });
         auto got = ends.client.receive_packet(buffer, soon(), &abort);
         closer.get();
-        CONFORMANCE_REQUIRE_ERRC(got, Errc::disconnected);
+        REQUIRE_ERRC(got, Errc::disconnected);
     }
 }
 
@@ -254,7 +249,7 @@ void peer_close_on_send() {
     do {
         sent = send_pieces(ends.client, {"anyone there?"}, give_up);
     } while (sent && !give_up.expired());
-    CONFORMANCE_REQUIRE_ERRC(sent, Errc::disconnected);
+    REQUIRE_ERRC(sent, Errc::disconnected);
 }
 
 // interrupt() from another thread wakes a receive blocked on the connection
@@ -270,19 +265,17 @@ void interrupt_wakes_receive() {
         auto interrupter = when_blocked([&client = ends.client] { client.interrupt(); });
         auto got = ends.client.receive_packet(buffer, soon(), nullptr);
         interrupter.get();
-        CONFORMANCE_REQUIRE_ERRC(got, Errc::disconnected);
+        REQUIRE_ERRC(got, Errc::disconnected);
     }
     SECTION("a receive watching an abort signal") {
         auto interrupter = when_blocked([&client = ends.client] { client.interrupt(); });
         auto got = ends.client.receive_packet(buffer, soon(), &abort);
         interrupter.get();
-        CONFORMANCE_REQUIRE_ERRC(got, Errc::disconnected);
+        REQUIRE_ERRC(got, Errc::disconnected);
     }
-    CONFORMANCE_REQUIRE_ERRC(ends.client.receive_packet(buffer, soon(), nullptr),
-                             Errc::disconnected);
-    CONFORMANCE_REQUIRE_ERRC(send_pieces(ends.client, {"after"}), Errc::disconnected);
-    CONFORMANCE_REQUIRE_ERRC(ends.server.receive_packet(buffer, soon(), nullptr),
-                             Errc::disconnected);
+    REQUIRE_ERRC(ends.client.receive_packet(buffer, soon(), nullptr), Errc::disconnected);
+    REQUIRE_ERRC(send_pieces(ends.client, {"after"}), Errc::disconnected);
+    REQUIRE_ERRC(ends.server.receive_packet(buffer, soon(), nullptr), Errc::disconnected);
     ends.client.close(); // still needed, on the owning thread
 }
 
@@ -296,12 +289,12 @@ void listener_close() {
     auto ends = connected(fixture);
     const typename T::Address address = ends.listener.address();
     ends.listener.close();
-    CONFORMANCE_REQUIRE_ERRC(T::connect(address, soon()), Errc::not_found);
+    REQUIRE_ERRC(T::connect(address, soon()), Errc::not_found);
     auto accepted = ends.listener.accept(Deadline::after(short_wait), nullptr);
     CHECK_FALSE(accepted.has_value());
     ends.listener.close();
 
-    CONFORMANCE_REQUIRE_OK(send_pieces(ends.client, {"still here"}));
+    REQUIRE_OK(send_pieces(ends.client, {"still here"}));
     CHECK(receive_text(ends.server) == "still here");
 }
 
@@ -313,24 +306,24 @@ void listener_address() {
     using T = typename F::Transport;
     F fixture;
     auto ends = connected(fixture);
-    CONFORMANCE_REQUIRE_ERRC(T::listen(ends.listener.address()), Errc::address_in_use);
+    REQUIRE_ERRC(T::listen(ends.listener.address()), Errc::address_in_use);
 
     auto again = T::connect(ends.listener.address(), soon());
-    CONFORMANCE_REQUIRE_OK(again);
-    CONFORMANCE_REQUIRE_OK(send_pieces(*again, {"second"}));
+    REQUIRE_OK(again);
+    REQUIRE_OK(send_pieces(*again, {"second"}));
     // A transport may judge whether an address is live by connecting to it
     // (UDS probes its socket file that way), so the refused listen may have
     // left a connection queued ahead of ours, closed already: skip those.
     std::string received;
     for (int attempt = 0; attempt < 4 && received.empty(); ++attempt) {
         auto accepted = ends.listener.accept(soon(), nullptr);
-        CONFORMANCE_REQUIRE_OK(accepted);
+        REQUIRE_OK(accepted);
         std::array<std::byte, 64> buffer{};
         auto got = accepted->receive_packet(buffer, soon(), nullptr);
         if (got) {
             received = text_of(wire::Bytes(buffer).first(*got));
         } else {
-            CONFORMANCE_REQUIRE_ERRC(got, Errc::disconnected);
+            REQUIRE_ERRC(got, Errc::disconnected);
         }
     }
     CHECK(received == "second");
