@@ -7,6 +7,7 @@
 #pragma once
 
 #include <future>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -107,9 +108,11 @@ void check_carrier(const SessionType& session) {
           == F::data_plane);
 }
 
+// The listener stays where the server thread saw it (on the heap) while
+// the pair is moved around.
 template <Fixture F, class Codec>
 struct ClientSession {
-    typename F::Transport::Listener listener;
+    std::unique_ptr<typename F::Transport::Listener> listener;
     SessionOver<F, Codec> session;
 };
 
@@ -119,14 +122,15 @@ template <Fixture F, class Codec, class Body>
 auto session_pair(F& fixture, const ClientHandshakeConfig& config,
                   const ServerHandshakeConfig& server_config, Body body) {
     using T = typename F::Transport;
-    auto listener = T::listen(fixture.address());
-    REQUIRE_OK(listener);
+    auto listening = T::listen(fixture.address());
+    REQUIRE_OK(listening);
+    auto listener = std::make_unique<typename T::Listener>(std::move(*listening));
     auto served = serve<SessionOver<F, Codec>>(*listener, server_config, std::move(body));
     auto session = SessionOver<F, Codec>::connect(listener->address(), config, soon());
     REQUIRE_OK(session);
     check_carrier<F>(*session);
     return std::pair{std::move(served),
-                     ClientSession<F, Codec>{std::move(*listener), std::move(*session)}};
+                     ClientSession<F, Codec>{std::move(listener), std::move(*session)}};
 }
 
 // --- the rules ------------------------------------------------------------------------
