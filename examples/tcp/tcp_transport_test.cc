@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -433,4 +434,36 @@ TEST_CASE("ManagedServer over TCP: stop() returns with clients connected; their 
         REQUIRE_FALSE(after);
         CHECK(after.error().code != Errc::timeout); // it failed; it did not hang
     }
+}
+
+TEST_CASE(
+    "ManagedServer over TCP: stop() wakes a worker blocked sending to a client that never "
+    "reads",
+    "[examples][tcp][level2][shutdown]") {
+    // A 16 MiB answer does not fit the socket buffers of both ends (a
+    // receive buffer only grows as its reader reads), so once the worker
+    // starts sending it, it blocks until this client reads, which it never
+    // does.
+    constexpr std::uint32_t huge = 16 * mib;
+    constexpr std::uint32_t ceiling = 32 * mib;
+    auto server = ManagedServer<StringReverseService, TcpTransport>::start(
+        TcpAddress{},
+        ServerConfig{.request_payload_bytes = ceiling, .response_payload_bytes = ceiling}, reverse);
+    REQUIRE(server);
+    auto session =
+        TcpSession<StringReverse>::connect((*server)->address(), client_config(ceiling), soon());
+    REQUIRE(session);
+    const std::string text = alphabet(huge);
+    std::vector<std::byte> request(StringReverse::request_size(text));
+    auto length = StringReverse::encode_request(text, request);
+    REQUIRE(length);
+    REQUIRE(session->send(netipc::wire::make_request_header(StringReverse::method, 1,
+                                                            static_cast<std::uint32_t>(*length)),
+                          netipc::wire::Bytes(request).first(*length), soon()));
+    // The first bytes of the answer arriving mean the worker is sending it.
+    pollfd readable{session->native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&readable, 1, 30000) == 1);
+
+    (*server)->stop(); // must return
+    CHECK((*server)->stats().sessions_active == 0);
 }

@@ -74,9 +74,9 @@ void level2_calls() {
     CHECK(client.status().counters.connects == 1);
 }
 
-// stop() wakes every worker (each blocked waiting for its idle client),
-// joins them and returns; the clients' next calls fail rather than hang,
-// and nothing listens at the address any more.
+// stop() wakes every worker (each blocked waiting for its idle client, or
+// for the HELLO of a client that says nothing), joins them and returns; the clients' next calls
+// fail rather than hang, and nothing listens at the address any more.
 template <Fixture F>
 void level2_stop_with_idle_clients() {
     F fixture;
@@ -88,6 +88,10 @@ void level2_stop_with_idle_clients() {
         REQUIRE_OK(answer);
         CHECK(answer->value == i + 1);
     }
+    // And one that connected but never said HELLO: its worker waits in the
+    // handshake.
+    auto silent = F::Transport::connect(server->address(), soon());
+    REQUIRE_OK(silent);
     const auto address = server->address();
     server->stop();
     CHECK(server->stats().sessions_active == 0);
