@@ -280,6 +280,31 @@ TEST_CASE("a client sees disconnected when the server ends an SHM session", "[in
     CHECK(after.error().code == Errc::disconnected);
 }
 
+TEST_CASE("after interrupt(), SHM sends and receives fail although the region still works",
+          "[integration][shm]") {
+    TempRunDir dir;
+    // A server that would answer both requests: the second one must not even
+    // be published, and its answer not received.
+    Server<codecs::Increment, decltype(&testing::increment)> server(dir.address("stop"), 2,
+                                                                    &testing::increment);
+    auto session =
+        ShmSession<codecs::Increment>::connect(dir.address("stop"), client_config(), soon());
+    REQUIRE(session.has_value());
+    REQUIRE(session->data_plane_active());
+    CHECK(session->call(1, soon())->value == 2);
+    session->interrupt();
+    auto after = session->call(2, soon());
+    REQUIRE_FALSE(after.has_value());
+    CHECK(after.error().code == Errc::disconnected);
+    std::array<std::byte, 64> buffer{};
+    auto received = session->connection().receive_packet(buffer, soon(), nullptr);
+    REQUIRE_FALSE(received.has_value());
+    CHECK(received.error().code == Errc::disconnected);
+    session->close();
+    // The server never saw a second request: its session simply ended.
+    CHECK(server.join() == Errc::disconnected);
+}
+
 TEST_CASE("10 000 SHM round trips after warm-up allocate nothing", "[integration][shm][alloc]") {
     TempRunDir dir;
     constexpr int warm_up = 100;

@@ -28,17 +28,20 @@
 // a wait with Errc::disconnected within about 100 ms, and an idle session
 // wakes ten times a second. interrupt() shuts the baseline down, so a wait
 // blocked on the region ends with Errc::disconnected at its next liveness
-// check (within about 100 ms). An abort signal is noticed within 10 ms
-// (ShmWaitOptions::check_interval). Waits that messages end make no such
-// check: the hot path is spin, then one timed futex wait. One
-// message is in flight per direction: the client waits for each response
-// before its next request (batches are how SHM pipelines).
+// check (within about 100 ms), and marks the connection so that every later
+// send and receive fails at once, although the region itself still works.
+// An abort signal is noticed within 10 ms (ShmWaitOptions::check_interval).
+// Waits that messages end make no such check: the hot path is spin, then one
+// timed futex wait. One message is in flight per direction: the client
+// waits for each response before its next request (batches are how SHM
+// pipelines).
 //
 // Thread-safety: as for the baseline connection; one sender and one receiver
 // thread at most.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -73,6 +76,9 @@ public:
         Connection() = default;
 
         Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline) {
+            if (interrupted_.raised()) {
+                return fail(Errc::disconnected, "the connection was interrupted");
+            }
             if (!region_) {
                 return baseline_.send_packet(pieces, deadline);
             }
@@ -85,6 +91,9 @@ public:
 
         Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
                                            const AbortSignal* abort) {
+            if (interrupted_.raised()) {
+                return fail(Errc::disconnected, "the connection was interrupted");
+            }
             if (!region_) {
                 return baseline_.receive_packet(out, deadline, abort);
             }
@@ -94,6 +103,9 @@ public:
                                            ? Deadline::at(slice_end)
                                            : deadline;
                 auto message = region_->wait(incoming(), last_seen_, slice, abort);
+                if (message && interrupted_.raised()) {
+                    return fail(Errc::disconnected, "the connection was interrupted");
+                }
                 if (message) {
                     if (message->message.size() > out.size()) {
                         return fail(Errc::protocol_violation,
@@ -129,8 +141,13 @@ public:
         [[nodiscard]] bool data_plane_active() const noexcept { return region_.has_value(); }
 
         // From any thread: ends the session on the baseline; a wait on the
-        // region notices at its next liveness check. Must not race close().
-        void interrupt() noexcept { baseline_.interrupt(); }
+        // region notices at its next liveness check. Every later send and
+        // receive fails with Errc::disconnected: the region would still carry
+        // them, but the session is over. Must not race close().
+        void interrupt() noexcept {
+            interrupted_.raise();
+            baseline_.interrupt();
+        }
 
         // Unmaps the region (the server side also removes its file) and closes
         // the socket. Idempotent.
@@ -197,6 +214,29 @@ public:
             return server_ ? ShmDirection::request : ShmDirection::response;
         }
 
+        // Set by interrupt() from any thread, read by the owner's calls.
+        // Moving carries the value over, so Connection stays movable.
+        class InterruptFlag {
+        public:
+            InterruptFlag() noexcept = default;
+            InterruptFlag(InterruptFlag&& other) noexcept : raised_(other.raised()) {}
+            InterruptFlag& operator=(InterruptFlag&& other) noexcept {
+                raised_.store(other.raised(), std::memory_order_release);
+                return *this;
+            }
+            InterruptFlag(const InterruptFlag&) = delete;
+            InterruptFlag& operator=(const InterruptFlag&) = delete;
+            ~InterruptFlag() = default;
+
+            void raise() noexcept { raised_.store(true, std::memory_order_release); }
+            [[nodiscard]] bool raised() const noexcept {
+                return raised_.load(std::memory_order_acquire);
+            }
+
+        private:
+            std::atomic<bool> raised_{false};
+        };
+
         // How long a wait sleeps before it checks that the peer is still
         // there: the same slice the region uses to check its owner.
         static constexpr std::chrono::milliseconds liveness_check_interval =
@@ -208,6 +248,7 @@ public:
         std::optional<ShmRegion> prepared_; // server: made, until HELLO_ACK is out
         std::uint64_t last_seen_ = 0;
         bool server_ = false;
+        InterruptFlag interrupted_;
     };
 
     // A baseline listener that also clears this service's stale regions when

@@ -1,0 +1,109 @@
+// What one instantiation of the conformance suite provides, and what the
+// suite's test bodies share.
+//
+// A fixture names the transport under test and makes addresses for it. The
+// suite default-constructs one per test case (so it may own a temporary run
+// directory) and asks it for as many fresh addresses as the test needs:
+//
+//   struct UdsFixture {
+//       using Transport = transports::UdsSeqpacket;
+//       static constexpr bool data_plane = false;  // sessions stay on the connection
+//       testing::TempRunDir dir;
+//       int next = 0;
+//       Transport::Address address() { return dir.address("svc-" + std::to_string(next++)); }
+//   };
+//
+//   F::Transport        the Transport under test
+//   F::data_plane       true when sessions over it must move to a negotiated
+//                       data plane (the SHM hybrid): the suite checks that
+//                       they did, so a data-plane test cannot silently run on
+//                       the connection instead
+//   fixture.address()   an address nobody listens on yet. It may have
+//                       wildcard parts (TCP port 0): the suite always
+//                       connects to what the listener's address() reports
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <string>
+#include <string_view>
+
+#include <catch2/catch.hpp>
+
+#include "netipc/concepts/transport.h"
+#include "netipc/deadline.h"
+#include "netipc/error.h"
+#include "netipc/wire/bytes.h"
+
+namespace netipc::conformance {
+
+template <class F>
+concept Fixture =
+    std::default_initializable<F> && Transport<typename F::Transport> && requires(F& fixture) {
+        { F::data_plane } -> std::convertible_to<bool>;
+        { fixture.address() } -> std::convertible_to<typename F::Transport::Address>;
+    };
+
+using namespace std::chrono_literals;
+
+// The bound of every wait that is expected to end for another reason: it
+// only turns a broken transport into a failure instead of a hang.
+inline Deadline soon() {
+    return Deadline::after(30s);
+}
+
+// A wait that is meant to expire. Only the error it ends with is checked,
+// never how long it took.
+inline constexpr std::chrono::milliseconds short_wait{50};
+
+inline constexpr std::uint32_t kib = 1024;
+inline constexpr std::uint32_t mib = 1024 * kib;
+
+inline wire::Bytes bytes_of(std::string_view text) {
+    return wire::as_bytes(text.data(), text.size());
+}
+
+inline std::string_view text_of(wire::Bytes bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+inline std::string alphabet(std::size_t length) {
+    std::string text(length, ' ');
+    for (std::size_t i = 0; i < length; ++i) {
+        text[i] = static_cast<char>('a' + i % 26);
+    }
+    return text;
+}
+
+inline std::string reversed(std::string_view text) {
+    return {text.rbegin(), text.rend()};
+}
+
+} // namespace netipc::conformance
+
+namespace Catch {
+template <>
+struct StringMaker<netipc::Errc> {
+    static std::string convert(netipc::Errc code) { return netipc::to_string(code); }
+};
+} // namespace Catch
+
+// The result holds a value; otherwise the library's message is shown. (The
+// same two helpers as tests/unit/test_util.h, which is private to tests/unit.)
+#define REQUIRE_OK(expr)                                                  \
+    do {                                                                  \
+        const auto& conformance_result_ = (expr);                         \
+        INFO("error: " << (conformance_result_.has_value()                \
+                               ? std::string("none")                      \
+                               : conformance_result_.error().message())); \
+        REQUIRE(conformance_result_.has_value());                         \
+    } while (false)
+
+// The result holds an error of exactly category `errc`.
+#define REQUIRE_ERRC(expr, errc)                                  \
+    do {                                                          \
+        const auto& conformance_result_ = (expr);                 \
+        REQUIRE_FALSE(conformance_result_.has_value());           \
+        INFO("error: " << conformance_result_.error().message()); \
+        REQUIRE(conformance_result_.error().code == (errc));      \
+    } while (false)
