@@ -38,7 +38,10 @@ public:
     }
 
     // Tests: like create(), but throws std::runtime_error when it fails.
-    explicit TempRunDir(std::string_view prefix = "netipc-test") {
+    // Not explicit without a prefix, so a test fixture that holds one can be
+    // value-initialized with `{}`.
+    TempRunDir() : TempRunDir("netipc-test") {}
+    explicit TempRunDir(std::string_view prefix) {
         auto path = make(prefix);
         if (!path) {
             throw std::runtime_error("mkdtemp failed");
