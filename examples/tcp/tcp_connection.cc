@@ -13,9 +13,12 @@
 #include <vector>
 
 #include "examples/tcp/socket_errors.h"
-#include "examples/tcp/socket_wait.h"
+#include "netipc/posix/wait.h"
 
 namespace netipc::examples {
+
+using posix::raised;
+using posix::wait_for;
 
 namespace {
 

@@ -9,7 +9,7 @@
 //
 // Every system call is made with MSG_DONTWAIT (or on a non-blocking
 // descriptor) and waits, when it must, in poll() on the socket and the
-// abort signal (socket_wait.h): the descriptor's own O_NONBLOCK flag does
+// abort signal (netipc/posix/wait.h): the descriptor's own O_NONBLOCK flag does
 // not matter, so a caller's event loop may change it.
 //
 // A frame is one unit: an error in the middle of one (timeout, abort, a

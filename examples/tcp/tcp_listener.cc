@@ -6,9 +6,12 @@
 #include <cerrno>
 
 #include "examples/tcp/socket_errors.h"
-#include "examples/tcp/socket_wait.h"
+#include "netipc/posix/wait.h"
 
 namespace netipc::examples {
+
+using posix::raised;
+using posix::wait_for;
 
 Result<TcpConnection> TcpListener::accept(Deadline deadline, const AbortSignal* abort) {
     if (!fd_) {

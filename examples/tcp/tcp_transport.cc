@@ -8,10 +8,13 @@
 
 #include "examples/tcp/socket_address.h"
 #include "examples/tcp/socket_errors.h"
-#include "examples/tcp/socket_wait.h"
 #include "netipc/posix/unique_fd.h"
+#include "netipc/posix/wait.h"
 
 namespace netipc::examples {
+
+using posix::raised;
+using posix::wait_for;
 
 namespace {
 

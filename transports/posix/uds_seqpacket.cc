@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-#include "netipc/posix/poll_timeout.h"
+#include "netipc/posix/wait.h"
 
 namespace netipc::transports {
 
@@ -62,46 +62,6 @@ bool is_would_block(int error) noexcept {
 
 bool is_peer_gone(int error) noexcept {
     return error == EPIPE || error == ECONNRESET || error == ENOTCONN || error == ECONNREFUSED;
-}
-
-bool aborted(const AbortSignal* abort) noexcept {
-    return abort != nullptr && abort->raised();
-}
-
-// Waits until `fd` reports any of `events` (or an error/hangup, which the
-// caller's next syscall turns into a precise error), `abort` is raised, or
-// `deadline` passes.
-Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal* abort) {
-    std::array<pollfd, 2> entries{};
-    entries[0] = pollfd{fd, events, 0};
-    nfds_t count = 1;
-    if (abort != nullptr) {
-        entries[1] = pollfd{abort->native_handle(), POLLIN, 0};
-        count = 2;
-    }
-    for (;;) {
-        if (aborted(abort)) {
-            return fail(Errc::aborted, "abort signal raised");
-        }
-        const int ready = ::poll(entries.data(), count, posix::poll_timeout_ms(deadline));
-        if (ready < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return fail(Errc::os_error, "poll() failed", errno);
-        }
-        if (count == 2 && entries[1].revents != 0) {
-            return fail(Errc::aborted, "abort signal raised");
-        }
-        if (entries[0].revents != 0) {
-            return {};
-        }
-        // poll() rounds its timeout up, so a zero return means the deadline
-        // has passed; the check guards against an early wake-up anyway.
-        if (deadline.expired()) {
-            return fail(Errc::timeout, "deadline passed");
-        }
-    }
 }
 
 // One recv() into `out`, turned into the transport's vocabulary; nullopt
@@ -291,7 +251,7 @@ Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> 
             continue;
         }
         if (is_would_block(error)) {
-            if (auto ready = wait_for(fd_.get(), POLLOUT, deadline, nullptr); !ready) {
+            if (auto ready = posix::wait_for(fd_.get(), POLLOUT, deadline, nullptr); !ready) {
                 return ready;
             }
             continue;
@@ -313,7 +273,7 @@ Result<std::size_t> UdsSeqpacket::Connection::receive_packet(wire::MutableBytes 
         return fail(Errc::invalid_argument, "receive on a closed connection");
     }
     // Sticky abort: a raised signal wins even over a packet already queued.
-    if (!aborted(abort)) {
+    if (!posix::raised(abort)) {
         // One blocking recv() first: an answer usually comes within
         // microseconds, and then this is the receive's only system call.
         // With an abort signal, the attempt is capped at a short slice.
@@ -340,13 +300,13 @@ Result<std::size_t> UdsSeqpacket::Connection::receive_polling(wire::MutableBytes
                                                               const AbortSignal* abort) {
     for (;;) {
         // Sticky abort: a raised signal wins even over a packet already queued.
-        if (aborted(abort)) {
+        if (posix::raised(abort)) {
             return fail(Errc::aborted, "abort signal raised");
         }
         if (auto received = receive_once(fd_.get(), out, MSG_DONTWAIT)) {
             return *received;
         }
-        if (auto ready = wait_for(fd_.get(), POLLIN, deadline, abort); !ready) {
+        if (auto ready = posix::wait_for(fd_.get(), POLLIN, deadline, abort); !ready) {
             return std::unexpected(ready.error());
         }
     }
@@ -451,7 +411,7 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadlin
         return fail(Errc::invalid_argument, "accept on a closed listener");
     }
     for (;;) {
-        if (aborted(abort)) {
+        if (posix::raised(abort)) {
             return fail(Errc::aborted, "abort signal raised");
         }
         // A blocking descriptor: see the header for how receives wait.
@@ -465,7 +425,7 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadlin
             continue;
         }
         if (is_would_block(error)) {
-            if (auto ready = wait_for(fd_.get(), POLLIN, deadline, abort); !ready) {
+            if (auto ready = posix::wait_for(fd_.get(), POLLIN, deadline, abort); !ready) {
                 return std::unexpected(ready.error());
             }
             continue;

@@ -1,4 +1,4 @@
-#include "examples/tcp/socket_wait.h"
+#include "netipc/posix/wait.h"
 
 #include <poll.h>
 
@@ -7,7 +7,7 @@
 
 #include "netipc/posix/poll_timeout.h"
 
-namespace netipc::examples {
+namespace netipc::posix {
 
 Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal* abort) {
     std::array<pollfd, 2> entries{};
@@ -23,7 +23,7 @@ Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal
         if (raised(abort)) {
             return fail(Errc::aborted, "abort signal raised");
         }
-        const int ready = ::poll(entries.data(), count, posix::poll_timeout_ms(deadline));
+        const int ready = ::poll(entries.data(), count, poll_timeout_ms(deadline));
         if (ready < 0) {
             if (errno == EINTR) {
                 continue;
@@ -37,11 +37,11 @@ Result<void> wait_for(int fd, short events, Deadline deadline, const AbortSignal
             return {};
         }
         // poll() rounds its timeout up, so a zero return means the deadline
-        // passed; the check guards against an early wake-up anyway.
+        // has passed; the check guards against an early wake-up anyway.
         if (deadline.expired()) {
             return fail(Errc::timeout, "deadline passed");
         }
     }
 }
 
-} // namespace netipc::examples
+} // namespace netipc::posix
