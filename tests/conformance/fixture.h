@@ -34,6 +34,7 @@
 #include "netipc/deadline.h"
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
+#include "tests/support/result_assertions.h"
 
 namespace netipc::conformance {
 
@@ -80,30 +81,3 @@ inline std::string reversed(std::string_view text) {
 }
 
 } // namespace netipc::conformance
-
-namespace Catch {
-template <>
-struct StringMaker<netipc::Errc> {
-    static std::string convert(netipc::Errc code) { return netipc::to_string(code); }
-};
-} // namespace Catch
-
-// The result holds a value; otherwise the library's message is shown. (The
-// same two helpers as tests/unit/test_util.h, which is private to tests/unit.)
-#define REQUIRE_OK(expr)                                                  \
-    do {                                                                  \
-        const auto& conformance_result_ = (expr);                         \
-        INFO("error: " << (conformance_result_.has_value()                \
-                               ? std::string("none")                      \
-                               : conformance_result_.error().message())); \
-        REQUIRE(conformance_result_.has_value());                         \
-    } while (false)
-
-// The result holds an error of exactly category `errc`.
-#define REQUIRE_ERRC(expr, errc)                                  \
-    do {                                                          \
-        const auto& conformance_result_ = (expr);                 \
-        REQUIRE_FALSE(conformance_result_.has_value());           \
-        INFO("error: " << conformance_result_.error().message()); \
-        REQUIRE(conformance_result_.error().code == (errc));      \
-    } while (false)

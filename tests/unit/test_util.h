@@ -15,6 +15,7 @@
 
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
+#include "tests/support/result_assertions.h"
 
 namespace netipc::test {
 
@@ -60,28 +61,3 @@ inline wire::Bytes first_bytes(const Buffer& buffer, std::size_t count) {
 }
 
 } // namespace netipc::test
-
-namespace Catch {
-template <>
-struct StringMaker<netipc::Errc> {
-    static std::string convert(netipc::Errc code) { return netipc::to_string(code); }
-};
-} // namespace Catch
-
-// The result holds a value; on failure the library's message is shown.
-#define REQUIRE_OK(expr)                                                                    \
-    do {                                                                                    \
-        const auto& netipc_result_ = (expr);                                                \
-        INFO("error: " << (netipc_result_.has_value() ? std::string("none")                 \
-                                                      : netipc_result_.error().message())); \
-        REQUIRE(netipc_result_.has_value());                                                \
-    } while (false)
-
-// The result holds an error of exactly category `errc`.
-#define REQUIRE_ERRC(expr, errc)                             \
-    do {                                                     \
-        const auto& netipc_result_ = (expr);                 \
-        REQUIRE_FALSE(netipc_result_.has_value());           \
-        INFO("error: " << netipc_result_.error().message()); \
-        REQUIRE(netipc_result_.error().code == (errc));      \
-    } while (false)
