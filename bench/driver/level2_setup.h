@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "bench/driver/args.h"
 #include "bench/driver/bench_config.h"
+#include "netipc/error.h"
 #include "services/client_config.h"
 #include "services/server_config.h"
 
@@ -57,6 +59,20 @@ bool retry_connect(const ClientArgs& args, Attempt attempt) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+}
+
+// retry_connect() for a connection made by `make` (returning Result<T>),
+// which lands in `out`.
+template <class T, class Make>
+bool retry_connect_into(const ClientArgs& args, std::optional<T>& out, Make make) {
+    return retry_connect(args, [&]() -> Result<void> {
+        auto made = make();
+        if (!made) {
+            return std::unexpected(made.error());
+        }
+        out.emplace(std::move(*made));
+        return {};
+    });
 }
 
 // Connects a Level 2 client. False (said on stderr) when the server never

@@ -180,16 +180,10 @@ int run_pipeline(const ClientArgs& args, bool batches) {
     const auto config = services::client_handshake_config(
         client_config(args, Plane::uds), ceilings, transports::DefaultBaseline::profile_bits);
     std::optional<PipelineSession> session;
-    const bool connected = retry_connect(args, [&]() -> Result<void> {
-        auto made = PipelineSession::connect({args.run_dir, args.service}, config,
-                                             Deadline::after(services::defaults::connect_timeout));
-        if (!made) {
-            return std::unexpected(made.error());
-        }
-        session.emplace(std::move(*made));
-        return {};
-    });
-    if (!connected) {
+    if (!retry_connect_into(args, session, [&] {
+            return PipelineSession::connect({args.run_dir, args.service}, config,
+                                            Deadline::after(services::defaults::connect_timeout));
+        })) {
         return 1;
     }
     PipelineClient client(std::move(*session), args.depth, batches);

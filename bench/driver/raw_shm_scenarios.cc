@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "bench/driver/level2_setup.h"
-#include "bench/driver/measurement.h"
+#include "bench/driver/raw_client.h"
 #include "bench/driver/raw_message.h"
 #include "bench/driver/scenarios.h"
 #include "bench/driver/server_lifetime.h"
@@ -124,49 +124,28 @@ int serve_raw_shm(const ServerArgs& args) {
 
 int run_raw_shm_client(const ClientArgs& args) {
     std::optional<Mapping> mapping;
-    const bool attached = retry_connect(args, [&]() -> Result<void> {
-        auto mapped = Mapping::map(region_path(args.run_dir, args.service), false);
-        if (!mapped) {
-            return std::unexpected(mapped.error());
-        }
-        mapping.emplace(std::move(*mapped));
-        return {};
-    });
-    if (!attached) {
+    if (!retry_connect_into(args, mapping, [&] {
+            return Mapping::map(region_path(args.run_dir, args.service), false);
+        })) {
         return 1;
     }
     const RawShmChannel channel(mapping->base(), raw_message_size, false);
     // Answers published before this client came are not its own.
     std::uint64_t last_seen =
         channel.control(response_direction).seq.load(std::memory_order_acquire);
-    RawMessage out{};
-    RawMessage in{};
-    std::uint64_t counter = 0;
-    Measurement measurement;
-    measure(
-        args,
-        [&]() -> std::optional<std::uint64_t> {
-            set_raw_value(out.data(), counter);
-            channel.publish(request_direction, out.data(), out.size());
-            const std::uint32_t size =
-                channel.wait(response_direction, last_seen, Sleep::timed, call_deadline());
-            if (size != raw_message_size) {
-                std::fprintf(stderr, "raw shm: an answer of %u bytes\n", size);
-                return std::nullopt;
-            }
-            // Copied out, as a receiver that keeps the answer must (and the
-            // in-process ceiling does).
-            std::memcpy(in.data(), channel.area(response_direction), size);
-            if (raw_value(in.data()) != counter + 1) {
-                std::fprintf(stderr, "raw shm: wrong answer to %llu\n",
-                             static_cast<unsigned long long>(counter));
-                return std::nullopt;
-            }
-            ++counter;
-            return 1;
-        },
-        measurement);
-    return report("raw-shm-ping-pong", measurement, raw_implementation);
+    return run_raw_ping_pong(args, "raw-shm-ping-pong", [&](const RawMessage& out, RawMessage& in) {
+        channel.publish(request_direction, out.data(), out.size());
+        const std::uint32_t size =
+            channel.wait(response_direction, last_seen, Sleep::timed, call_deadline());
+        if (size != raw_message_size) {
+            std::fprintf(stderr, "raw-shm-ping-pong: an answer of %u bytes\n", size);
+            return false;
+        }
+        // Copied out, as a receiver that keeps the answer must (and the
+        // in-process ceiling does).
+        std::memcpy(in.data(), channel.area(response_direction), size);
+        return true;
+    });
 }
 
 } // namespace netipc::bench::driver

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "bench/driver/level2_setup.h"
-#include "bench/driver/measurement.h"
+#include "bench/driver/raw_client.h"
 #include "bench/driver/raw_message.h"
 #include "bench/driver/scenarios.h"
 #include "bench/driver/server_lifetime.h"
@@ -135,45 +135,29 @@ int run_raw_uds_client(const ClientArgs& args) {
         return 1;
     }
     std::optional<Socket> connection;
-    const bool connected = retry_connect(args, [&]() -> Result<void> {
-        Socket attempt(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-        if (attempt.fd() < 0
-            || ::connect(attempt.fd(), reinterpret_cast<const sockaddr*>(&*address),
-                         sizeof(*address))
-                   != 0) {
-            return os_failure("connect() to the raw socket failed");
-        }
-        connection.emplace(std::move(attempt));
-        return {};
-    });
-    if (!connected) {
+    if (!retry_connect_into(args, connection, [&]() -> Result<Socket> {
+            Socket attempt(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+            if (attempt.fd() < 0
+                || ::connect(attempt.fd(), reinterpret_cast<const sockaddr*>(&*address),
+                             sizeof(*address))
+                       != 0) {
+                return os_failure("connect() to the raw socket failed");
+            }
+            return attempt;
+        })) {
         return 1;
     }
-    RawMessage out{};
-    RawMessage in{};
-    std::uint64_t counter = 0;
-    Measurement measurement;
-    measure(
-        args,
-        [&]() -> std::optional<std::uint64_t> {
-            set_raw_value(out.data(), counter);
-            if (::send(connection->fd(), out.data(), out.size(), MSG_NOSIGNAL)
-                    != static_cast<ssize_t>(out.size())
-                || ::recv(connection->fd(), in.data(), in.size(), 0)
-                       != static_cast<ssize_t>(in.size())) {
-                std::fprintf(stderr, "raw uds: send/recv failed: %s\n", std::strerror(errno));
-                return std::nullopt;
+    const int fd = connection->fd();
+    return run_raw_ping_pong(
+        args, "raw-uds-ping-pong", [fd](const RawMessage& out, RawMessage& in) {
+            if (::send(fd, out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size())
+                || ::recv(fd, in.data(), in.size(), 0) != static_cast<ssize_t>(in.size())) {
+                std::fprintf(stderr, "raw-uds-ping-pong: send/recv failed: %s\n",
+                             std::strerror(errno));
+                return false;
             }
-            if (raw_value(in.data()) != counter + 1) {
-                std::fprintf(stderr, "raw uds: wrong answer to %llu\n",
-                             static_cast<unsigned long long>(counter));
-                return std::nullopt;
-            }
-            ++counter;
-            return 1;
-        },
-        measurement);
-    return report("raw-uds-ping-pong", measurement, raw_implementation);
+            return true;
+        });
 }
 
 } // namespace netipc::bench::driver
