@@ -36,7 +36,7 @@ std::optional<IncrementClient> connected_client(const ClientArgs& args, Plane pl
     auto client = IncrementClient::create({args.run_dir, args.service},
                                           client_config(args, plane, batch_items));
     if (!client) {
-        std::fprintf(stderr, "client: %s\n", client.error().message().c_str());
+        (void)std::fprintf(stderr, "client: %s\n", client.error().message().c_str());
         return std::nullopt;
     }
     if (!connect_client(args, *client, plane)) {
@@ -73,15 +73,15 @@ int run_increment_client(const ClientArgs& args, Plane plane) {
         [&]() -> std::optional<std::uint64_t> {
             auto answer = client->call(counter);
             if (!answer) {
-                std::fprintf(stderr, "call %llu failed: %s\n",
-                             static_cast<unsigned long long>(counter),
-                             answer.error().message().c_str());
+                (void)std::fprintf(stderr, "call %llu failed: %s\n",
+                                   static_cast<unsigned long long>(counter),
+                                   answer.error().message().c_str());
                 return std::nullopt;
             }
             if (answer->value != counter + 1) {
-                std::fprintf(stderr, "wrong answer to %llu: %llu\n",
-                             static_cast<unsigned long long>(counter),
-                             static_cast<unsigned long long>(answer->value));
+                (void)std::fprintf(stderr, "wrong answer to %llu: %llu\n",
+                                   static_cast<unsigned long long>(counter),
+                                   static_cast<unsigned long long>(answer->value));
                 return std::nullopt;
             }
             ++counter;
@@ -105,19 +105,20 @@ int run_increment_batch_client(const ClientArgs& args, Plane plane) {
         }
         auto answers = client->call_batch(std::span<const std::uint64_t>(values.data(), count));
         if (!answers) {
-            std::fprintf(stderr, "batch of %u failed: %s\n", count,
-                         answers.error().message().c_str());
+            (void)std::fprintf(stderr, "batch of %u failed: %s\n", count,
+                               answers.error().message().c_str());
             return std::nullopt;
         }
         if (answers->size() != count) {
-            std::fprintf(stderr, "batch of %u answered with %zu items\n", count, answers->size());
+            (void)std::fprintf(stderr, "batch of %u answered with %zu items\n", count,
+                               answers->size());
             return std::nullopt;
         }
         for (std::uint32_t i = 0; i < count; ++i) {
             if ((*answers)[i].value != values[i] + 1) {
-                std::fprintf(stderr, "batch item %u/%u: sent %llu, got %llu\n", i, count,
-                             static_cast<unsigned long long>(values[i]),
-                             static_cast<unsigned long long>((*answers)[i].value));
+                (void)std::fprintf(stderr, "batch item %u/%u: sent %llu, got %llu\n", i, count,
+                                   static_cast<unsigned long long>(values[i]),
+                                   static_cast<unsigned long long>((*answers)[i].value));
                 return std::nullopt;
             }
         }

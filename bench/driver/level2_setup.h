@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 #include "bench/driver/args.h"
 #include "bench/driver/bench_config.h"
@@ -53,26 +54,30 @@ bool retry_connect(const ClientArgs& args, Attempt attempt) {
             return true;
         }
         if (tried == attempts) {
-            std::fprintf(stderr, "client: cannot connect to %s/%s: %s\n", args.run_dir.c_str(),
-                         args.service.c_str(), connected.error().message().c_str());
+            (void)std::fprintf(stderr, "client: cannot connect to %s/%s: %s\n",
+                               args.run_dir.c_str(), args.service.c_str(),
+                               connected.error().message().c_str());
             return false;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 
-// retry_connect() for a connection made by `make` (returning Result<T>),
-// which lands in `out`.
-template <class T, class Make>
-bool retry_connect_into(const ClientArgs& args, std::optional<T>& out, Make make) {
-    return retry_connect(args, [&]() -> Result<void> {
-        auto made = make();
-        if (!made) {
-            return std::unexpected(made.error());
+// retry_connect() for a connection made by `make` (returning Result<T>):
+// the connection, or nullopt when it never came.
+template <class Make>
+auto retry_connect_made(const ClientArgs& args, Make make)
+    -> std::optional<typename std::invoke_result_t<Make&>::value_type> {
+    std::optional<typename std::invoke_result_t<Make&>::value_type> made;
+    (void)retry_connect(args, [&]() -> Result<void> {
+        auto attempt = make();
+        if (!attempt) {
+            return std::unexpected(attempt.error());
         }
-        out.emplace(std::move(*made));
+        made.emplace(std::move(*attempt));
         return {};
     });
+    return made;
 }
 
 // Connects a Level 2 client. False (said on stderr) when the server never
@@ -89,7 +94,7 @@ bool connect_client(const ClientArgs& args, ClientT& client, Plane plane) {
     if (!session || session->selected_profile != wanted) {
         // A server that does not offer the plane would turn an SHM row into
         // a UDS one without anyone noticing.
-        std::fprintf(stderr, "client: the server did not select profile 0x%x\n", wanted);
+        (void)std::fprintf(stderr, "client: the server did not select profile 0x%x\n", wanted);
         return false;
     }
     return true;

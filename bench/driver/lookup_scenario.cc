@@ -31,15 +31,15 @@ bool fill_cache(cache::CgroupsSnapshotCache& cache,
     auto server = services::ManagedServer<services::CgroupsSnapshotService>::start(
         address, {}, [&data](const codecs::CgroupsSnapshotRequestView&) { return data; });
     if (!server) {
-        std::fprintf(stderr, "lookup-bench: cannot start the snapshot server: %s\n",
-                     server.error().message().c_str());
+        (void)std::fprintf(stderr, "lookup-bench: cannot start the snapshot server: %s\n",
+                           server.error().message().c_str());
         return false;
     }
     auto refreshed = cache.refresh();
     (*server)->stop();
     if (!refreshed) {
-        std::fprintf(stderr, "lookup-bench: cannot fill the cache: %s\n",
-                     refreshed.error().message().c_str());
+        (void)std::fprintf(stderr, "lookup-bench: cannot fill the cache: %s\n",
+                           refreshed.error().message().c_str());
         return false;
     }
     return true;
@@ -54,7 +54,7 @@ constexpr int rounds_per_check = 64;
 int run_lookup_bench(std::uint32_t duration_s) {
     auto run_dir = testing::TempRunDir::create("netipc-lookup");
     if (!run_dir) {
-        std::fprintf(stderr, "lookup-bench: %s\n", run_dir.error().message().c_str());
+        (void)std::fprintf(stderr, "lookup-bench: %s\n", run_dir.error().message().c_str());
         return 1;
     }
     const cache::CgroupsSnapshotCache::ClientType::Address address{run_dir->path(), "lookup-bench"};
@@ -86,9 +86,9 @@ int run_lookup_bench(std::uint32_t duration_s) {
     measurement.allocations = testing::heap_allocations() - allocations_before;
     measurement.items = measurement.round_trips;
     if (misses != 0) {
-        std::fprintf(stderr, "lookup-bench: %llu of %llu lookups missed\n",
-                     static_cast<unsigned long long>(misses),
-                     static_cast<unsigned long long>(measurement.round_trips));
+        (void)std::fprintf(stderr, "lookup-bench: %llu of %llu lookups missed\n",
+                           static_cast<unsigned long long>(misses),
+                           static_cast<unsigned long long>(measurement.round_trips));
         measurement.failed = true;
     }
     return report("lookup", measurement);

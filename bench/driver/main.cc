@@ -82,16 +82,17 @@ const char* arguments_of(Kind kind) {
 }
 
 void usage(const char* program) {
-    std::fprintf(stderr, "usage:\n");
+    (void)std::fprintf(stderr, "usage:\n");
     for (const auto& subcommand : subcommands) {
-        std::fprintf(stderr, "  %s %.*s %s\n", program, static_cast<int>(subcommand.name.size()),
-                     subcommand.name.data(), arguments_of(subcommand.kind));
+        (void)std::fprintf(stderr, "  %s %.*s %s\n", program,
+                           static_cast<int>(subcommand.name.size()), subcommand.name.data(),
+                           arguments_of(subcommand.kind));
     }
-    std::fprintf(stderr,
-                 "options: --auth TOKEN (decimal or 0x hex; default 0xBE4C400000C0FFEE)\n"
-                 "target_rps 0 runs as fast as possible. Clients print one CSV line:\n"
-                 "  scenario,client,server,throughput,p50_us,p95_us,p99_us,"
-                 "client_cpu_pct,server_cpu_pct,total_cpu_pct\n");
+    (void)std::fprintf(stderr,
+                       "options: --auth TOKEN (decimal or 0x hex; default 0xBE4C400000C0FFEE)\n"
+                       "target_rps 0 runs as fast as possible. Clients print one CSV line:\n"
+                       "  scenario,client,server,throughput,p50_us,p95_us,p99_us,"
+                       "client_cpu_pct,server_cpu_pct,total_cpu_pct\n");
 }
 
 int dispatch(const Subcommand& subcommand, const Parsed& parsed, std::string& error) {
@@ -142,11 +143,11 @@ int main(int argc, char** argv) {
         if (status >= 0) {
             return status;
         }
-        std::fprintf(stderr, "%s %s: %s\n", arguments[0], arguments[1], error.c_str());
+        (void)std::fprintf(stderr, "%s %s: %s\n", arguments[0], arguments[1], error.c_str());
         usage(arguments[0]);
         return 2;
     }
-    std::fprintf(stderr, "%s: unknown subcommand '%s'\n", arguments[0], arguments[1]);
+    (void)std::fprintf(stderr, "%s: unknown subcommand '%s'\n", arguments[0], arguments[1]);
     usage(arguments[0]);
     return 2;
 }

@@ -38,7 +38,7 @@ struct Measurement {
 inline constexpr int warm_up_steps = 100;
 
 template <class Step>
-void measure(const ClientArgs& args, Step&& step, Measurement& out) {
+void measure(const ClientArgs& args, Step step, Measurement& out) {
     for (int i = 0; i < warm_up_steps; ++i) {
         if (!step()) {
             out.failed = true;

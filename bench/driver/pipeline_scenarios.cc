@@ -78,7 +78,8 @@ private:
             for (std::uint32_t i = 0; i < request.items; ++i) {
                 auto slot = batch.reserve(codecs::Increment::payload_size);
                 if (!slot || !codecs::Increment::encode_request(request.first_value + i, *slot)) {
-                    std::fprintf(stderr, "pipeline: cannot encode a batch of %u\n", request.items);
+                    (void)std::fprintf(stderr, "pipeline: cannot encode a batch of %u\n",
+                                       request.items);
                     return false;
                 }
             }
@@ -123,9 +124,9 @@ private:
         if (request == nullptr || header.kind != wire::MessageKind::response
             || header.transport_status != wire::TransportStatus::ok
             || header.item_count != request->items) {
-            std::fprintf(stderr, "pipeline: answer %llu is not an OK answer of %u items\n",
-                         static_cast<unsigned long long>(header.message_id),
-                         request == nullptr ? 0U : request->items);
+            (void)std::fprintf(stderr, "pipeline: answer %llu is not an OK answer of %u items\n",
+                               static_cast<unsigned long long>(header.message_id),
+                               request == nullptr ? 0U : request->items);
             return std::nullopt;
         }
         if (request->items == 1) {
@@ -149,16 +150,17 @@ private:
         auto view = codecs::Increment::decode_response(item);
         const std::uint64_t sent = request.first_value + index;
         if (!view || view->value != sent + 1) {
-            std::fprintf(stderr, "pipeline: item %u of request %llu: sent %llu, wrong answer\n",
-                         index, static_cast<unsigned long long>(request.message_id),
-                         static_cast<unsigned long long>(sent));
+            (void)std::fprintf(stderr,
+                               "pipeline: item %u of request %llu: sent %llu, wrong answer\n",
+                               index, static_cast<unsigned long long>(request.message_id),
+                               static_cast<unsigned long long>(sent));
             return false;
         }
         return true;
     }
 
     static bool complain(const char* what, const Error& error) {
-        std::fprintf(stderr, "pipeline %s: %s\n", what, error.message().c_str());
+        (void)std::fprintf(stderr, "pipeline %s: %s\n", what, error.message().c_str());
         return false;
     }
 
@@ -179,11 +181,11 @@ int run_pipeline(const ClientArgs& args, bool batches) {
     ceilings.batch_items = batches ? max_batch_items : 1;
     const auto config = services::client_handshake_config(
         client_config(args, Plane::uds), ceilings, transports::DefaultBaseline::profile_bits);
-    std::optional<PipelineSession> session;
-    if (!retry_connect_into(args, session, [&] {
-            return PipelineSession::connect({args.run_dir, args.service}, config,
-                                            Deadline::after(services::defaults::connect_timeout));
-        })) {
+    auto session = retry_connect_made(args, [&] {
+        return PipelineSession::connect({args.run_dir, args.service}, config,
+                                        Deadline::after(services::defaults::connect_timeout));
+    });
+    if (!session) {
         return 1;
     }
     PipelineClient client(std::move(*session), args.depth, batches);

@@ -15,7 +15,7 @@ namespace netipc::bench::driver {
 // `exchange(out, in)` sends `out` and fills `in` with the answer; false
 // (after saying why on stderr) when it could not.
 template <class Exchange>
-int run_raw_ping_pong(const ClientArgs& args, const char* scenario, Exchange&& exchange) {
+int run_raw_ping_pong(const ClientArgs& args, const char* scenario, Exchange exchange) {
     RawMessage out{};
     RawMessage in{};
     std::uint64_t counter = 0;
@@ -28,8 +28,8 @@ int run_raw_ping_pong(const ClientArgs& args, const char* scenario, Exchange&& e
                 return std::nullopt;
             }
             if (raw_value(in.data()) != counter + 1) {
-                std::fprintf(stderr, "%s: wrong answer to %llu\n", scenario,
-                             static_cast<unsigned long long>(counter));
+                (void)std::fprintf(stderr, "%s: wrong answer to %llu\n", scenario,
+                                   static_cast<unsigned long long>(counter));
                 return std::nullopt;
             }
             ++counter;

@@ -123,10 +123,9 @@ int serve_raw_shm(const ServerArgs& args) {
 }
 
 int run_raw_shm_client(const ClientArgs& args) {
-    std::optional<Mapping> mapping;
-    if (!retry_connect_into(args, mapping, [&] {
-            return Mapping::map(region_path(args.run_dir, args.service), false);
-        })) {
+    const auto mapping = retry_connect_made(
+        args, [&] { return Mapping::map(region_path(args.run_dir, args.service), false); });
+    if (!mapping) {
         return 1;
     }
     const RawShmChannel channel(mapping->base(), raw_message_size, false);
@@ -138,7 +137,7 @@ int run_raw_shm_client(const ClientArgs& args) {
         const std::uint32_t size =
             channel.wait(response_direction, last_seen, Sleep::timed, call_deadline());
         if (size != raw_message_size) {
-            std::fprintf(stderr, "raw-shm-ping-pong: an answer of %u bytes\n", size);
+            (void)std::fprintf(stderr, "raw-shm-ping-pong: an answer of %u bytes\n", size);
             return false;
         }
         // Copied out, as a receiver that keeps the answer must (and the

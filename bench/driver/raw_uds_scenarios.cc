@@ -49,7 +49,7 @@ std::optional<sockaddr_un> socket_address(const std::string& run_dir, const std:
     address.sun_family = AF_UNIX;
     const std::string path = run_dir + "/" + service + ".sock";
     if (path.size() >= sizeof(address.sun_path)) {
-        std::fprintf(stderr, "raw uds: socket path too long: %s\n", path.c_str());
+        (void)std::fprintf(stderr, "raw uds: socket path too long: %s\n", path.c_str());
         return std::nullopt;
     }
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
@@ -134,17 +134,17 @@ int run_raw_uds_client(const ClientArgs& args) {
     if (!address) {
         return 1;
     }
-    std::optional<Socket> connection;
-    if (!retry_connect_into(args, connection, [&]() -> Result<Socket> {
-            Socket attempt(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-            if (attempt.fd() < 0
-                || ::connect(attempt.fd(), reinterpret_cast<const sockaddr*>(&*address),
-                             sizeof(*address))
-                       != 0) {
-                return os_failure("connect() to the raw socket failed");
-            }
-            return attempt;
-        })) {
+    const auto connection = retry_connect_made(args, [&]() -> Result<Socket> {
+        Socket attempt(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+        if (attempt.fd() < 0
+            || ::connect(attempt.fd(), reinterpret_cast<const sockaddr*>(&*address),
+                         sizeof(*address))
+                   != 0) {
+            return os_failure("connect() to the raw socket failed");
+        }
+        return attempt;
+    });
+    if (!connection) {
         return 1;
     }
     const int fd = connection->fd();
@@ -152,8 +152,8 @@ int run_raw_uds_client(const ClientArgs& args) {
         args, "raw-uds-ping-pong", [fd](const RawMessage& out, RawMessage& in) {
             if (::send(fd, out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size())
                 || ::recv(fd, in.data(), in.size(), 0) != static_cast<ssize_t>(in.size())) {
-                std::fprintf(stderr, "raw-uds-ping-pong: send/recv failed: %s\n",
-                             std::strerror(errno));
+                (void)std::fprintf(stderr, "raw-uds-ping-pong: %s\n",
+                                   os_failure("send/recv failed").error().message().c_str());
                 return false;
             }
             return true;

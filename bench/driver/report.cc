@@ -11,12 +11,13 @@ namespace netipc::bench::driver {
 int report(const std::string& scenario, const Measurement& measurement,
            const char* implementation) {
     if (measurement.failed) {
-        std::fprintf(stderr, "%s: failed after %llu round trips; no result\n", scenario.c_str(),
-                     static_cast<unsigned long long>(measurement.round_trips));
+        (void)std::fprintf(stderr, "%s: failed after %llu round trips; no result\n",
+                           scenario.c_str(),
+                           static_cast<unsigned long long>(measurement.round_trips));
         return 1;
     }
     if (measurement.round_trips == 0 || measurement.wall_s <= 0) {
-        std::fprintf(stderr, "%s: no round trip completed in the window\n", scenario.c_str());
+        (void)std::fprintf(stderr, "%s: no round trip completed in the window\n", scenario.c_str());
         return 1;
     }
     const double throughput = static_cast<double>(measurement.items) / measurement.wall_s;
@@ -25,18 +26,19 @@ int report(const std::string& scenario, const Measurement& measurement,
     // for their harnesses to fill in.
     const double server_cpu = 100.0 * measurement.server_cpu_s.value_or(0.0) / measurement.wall_s;
     const auto& latencies = measurement.latencies;
-    std::printf("%s,%s,%s,%.0f,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f\n", scenario.c_str(), implementation,
-                implementation, throughput, latencies.percentile_ns(50) / 1000,
-                latencies.percentile_ns(95) / 1000, latencies.percentile_ns(99) / 1000, client_cpu,
-                server_cpu, client_cpu + server_cpu);
+    (void)std::printf("%s,%s,%s,%.0f,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f\n", scenario.c_str(),
+                      implementation, implementation, throughput,
+                      latencies.percentile_ns(50) / 1000, latencies.percentile_ns(95) / 1000,
+                      latencies.percentile_ns(99) / 1000, client_cpu, server_cpu,
+                      client_cpu + server_cpu);
     (void)std::fflush(stdout);
-    std::fprintf(stderr,
-                 "%s: heap allocations in steady state: %llu in %llu round trips "
-                 "(%.6f per request)\n",
-                 scenario.c_str(), static_cast<unsigned long long>(measurement.allocations),
-                 static_cast<unsigned long long>(measurement.round_trips),
-                 static_cast<double>(measurement.allocations)
-                     / static_cast<double>(measurement.round_trips));
+    (void)std::fprintf(stderr,
+                       "%s: heap allocations in steady state: %llu in %llu round trips "
+                       "(%.6f per request)\n",
+                       scenario.c_str(), static_cast<unsigned long long>(measurement.allocations),
+                       static_cast<unsigned long long>(measurement.round_trips),
+                       static_cast<double>(measurement.allocations)
+                           / static_cast<double>(measurement.round_trips));
     return 0;
 }
 

@@ -31,6 +31,8 @@ std::optional<unsigned long long> stat_field(std::string_view stat, int index) {
         const auto end = std::min(rest.find(' '), rest.size());
         if (field == index) {
             unsigned long long value = 0;
+            // from_chars reads the range [first, last): no terminator needed.
+            // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage)
             const auto [stop, error] = std::from_chars(rest.data(), rest.data() + end, value);
             if (error != std::errc{} || stop != rest.data() + end) {
                 return std::nullopt;

@@ -25,7 +25,7 @@ public:
     explicit ServerLifetime(ServerArgs args) : args_(std::move(args)) {}
 
     // The server could not start: says why on stderr; the exit status.
-    int failed_to_start(const Error& error) const;
+    [[nodiscard]] int failed_to_start(const Error& error) const;
 
     // Announces, waits, then calls `stop` (which returns once the server
     // stopped) and reports; `served` says how many requests were answered,

@@ -26,15 +26,15 @@ using SnapshotServer = services::ManagedServer<services::CgroupsSnapshotService>
 bool is_bench_snapshot(const codecs::CgroupsSnapshotView& answer) {
     const auto& expected = bench_snapshot_items();
     if (answer.size() != expected.size()) {
-        std::fprintf(stderr, "snapshot: expected %zu items, got %u\n", expected.size(),
-                     answer.size());
+        (void)std::fprintf(stderr, "snapshot: expected %zu items, got %u\n", expected.size(),
+                           answer.size());
         return false;
     }
     for (std::uint32_t i = 0; i < answer.size(); ++i) {
         const codecs::CgroupsItemView item = answer[i];
         if (item.hash != expected[i].hash || item.enabled != expected[i].enabled
             || item.name != expected[i].name || item.path != expected[i].path) {
-            std::fprintf(stderr, "snapshot: item %u is not the bench snapshot's\n", i);
+            (void)std::fprintf(stderr, "snapshot: item %u is not the bench snapshot's\n", i);
             return false;
         }
     }
@@ -71,7 +71,7 @@ int serve_snapshot(const ServerArgs& args, Plane plane) {
 int run_snapshot_client(const ClientArgs& args, Plane plane) {
     auto client = SnapshotClient::create({args.run_dir, args.service}, client_config(args, plane));
     if (!client) {
-        std::fprintf(stderr, "client: %s\n", client.error().message().c_str());
+        (void)std::fprintf(stderr, "client: %s\n", client.error().message().c_str());
         return 1;
     }
     if (!connect_client(args, *client, plane)) {
@@ -84,8 +84,8 @@ int run_snapshot_client(const ClientArgs& args, Plane plane) {
         [&]() -> std::optional<std::uint64_t> {
             auto answer = client->call(codecs::CgroupsSnapshotRequest{});
             if (!answer) {
-                std::fprintf(stderr, "snapshot call failed: %s\n",
-                             answer.error().message().c_str());
+                (void)std::fprintf(stderr, "snapshot call failed: %s\n",
+                                   answer.error().message().c_str());
                 return std::nullopt;
             }
             if (!is_bench_snapshot(*answer)) {
