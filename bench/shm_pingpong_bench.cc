@@ -91,14 +91,15 @@ constexpr auto call_timeout = bench::call_timeout;
 // that this process's two threads share.
 class RawChannel {
 public:
-    explicit RawChannel(std::size_t capacity) : size_(RawShmChannel::mapping_size(capacity)) {
+    explicit RawChannel(std::size_t capacity)
+        : capacity_(capacity), size_(RawShmChannel::mapping_size(capacity)) {
         void* mapped =
             ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (mapped == MAP_FAILED) {
             return;
         }
         base_ = static_cast<std::byte*>(mapped);
-        channel_.emplace(base_, capacity, true);
+        (void)RawShmChannel(base_, capacity_, true); // constructs the control words
     }
     RawChannel(const RawChannel&) = delete;
     RawChannel& operator=(const RawChannel&) = delete;
@@ -107,14 +108,14 @@ public:
             ::munmap(base_, size_);
         }
     }
-    [[nodiscard]] bool ok() const noexcept { return channel_.has_value(); }
-    const RawShmChannel* operator->() const noexcept { return &*channel_; }
-    const RawShmChannel& operator*() const noexcept { return *channel_; }
+    [[nodiscard]] bool ok() const noexcept { return base_ != nullptr; }
+    // A view of the mapping (only when ok()); views are two words, cheap to make.
+    [[nodiscard]] RawShmChannel view() const noexcept { return {base_, capacity_, false}; }
 
 private:
+    std::size_t capacity_;
     std::size_t size_;
     std::byte* base_ = nullptr;
-    std::optional<RawShmChannel> channel_;
 };
 
 // A RawChannel whose far end echoes every request back as the response.
@@ -124,18 +125,18 @@ public:
         if (!channel_.ok()) {
             return;
         }
-        echo_ = std::thread([this, sleep] {
+        echo_ = std::thread([channel = channel_.view(), sleep] {
             std::uint64_t last_seen = 0;
             for (;;) {
                 // A server waiting for the next request has no call deadline;
                 // a timed wait still bounds its sleep to notice a dead client.
                 const std::uint32_t size =
-                    channel_->wait(request_direction, last_seen, sleep,
-                                   std::chrono::steady_clock::now() + call_timeout);
+                    channel.wait(request_direction, last_seen, sleep,
+                                 std::chrono::steady_clock::now() + call_timeout);
                 if (size == 0) {
                     return; // the client is done: the benchmark is over
                 }
-                channel_->publish(response_direction, channel_->area(request_direction), size);
+                channel.publish(response_direction, channel.area(request_direction), size);
             }
         });
     }
@@ -143,12 +144,12 @@ public:
     RawEcho& operator=(const RawEcho&) = delete;
     ~RawEcho() {
         if (echo_.joinable()) {
-            channel_->publish(request_direction, nullptr, 0);
+            channel_.view().publish(request_direction, nullptr, 0);
             echo_.join();
         }
     }
     [[nodiscard]] bool ok() const noexcept { return channel_.ok(); }
-    [[nodiscard]] const RawShmChannel& channel() const noexcept { return *channel_; }
+    [[nodiscard]] RawShmChannel channel() const noexcept { return channel_.view(); }
 
 private:
     RawChannel channel_;
@@ -164,7 +165,7 @@ void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t ite
         state.SkipWithError("mmap() failed");
         return;
     }
-    const RawShmChannel& channel = echo.channel();
+    const RawShmChannel channel = echo.channel();
     std::vector<std::byte> out(size, std::byte{0x2A});
     std::vector<std::byte> in(size);
     std::uint64_t last_seen = 0;
