@@ -68,7 +68,9 @@ pair() {
     local service=$scenario
     local server_out=$run_dir/$service.server.out server_err=$run_dir/$service.server.err
     local client_out=$run_dir/$service.client.out client_err=$run_dir/$service.client.err
-    "$driver" "$server" "$run_dir" "$service" 1 >"$server_out" 2>"$server_err" &
+    # The server is stopped with SIGTERM once its client is done; its own
+    # timer (duration + 3 s) must not end it first on a loaded machine.
+    "$driver" "$server" "$run_dir" "$service" 60 >"$server_out" 2>"$server_err" &
     server_pid=$!
     local waited=0
     until grep -qx READY "$server_out" 2>/dev/null; do

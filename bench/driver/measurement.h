@@ -34,12 +34,16 @@ struct Measurement {
 };
 
 // Steps run before the window, so buffers reach their working size and the
-// connection is warm; the window then sees steady state only.
+// connection is warm; the window then sees steady state only. At most this
+// many steps, for at most warm_up_ns: a pipeline of 16 large batches is slow
+// in an unoptimised build, and a warm-up must not outlast the server.
 inline constexpr int warm_up_steps = 100;
+inline constexpr std::uint64_t warm_up_ns = 200'000'000;
 
 template <class Step>
 void measure(const ClientArgs& args, Step step, Measurement& out) {
-    for (int i = 0; i < warm_up_steps; ++i) {
+    const std::uint64_t warm_up_end = wall_ns() + warm_up_ns;
+    for (int i = 0; i < warm_up_steps && wall_ns() < warm_up_end; ++i) {
         if (!step()) {
             out.failed = true;
             return;
