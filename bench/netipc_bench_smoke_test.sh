@@ -62,15 +62,19 @@ check_csv() {
 }
 
 # pair SERVER_SUBCOMMAND CLIENT_SUBCOMMAND SCENARIO IMPLEMENTATION [CLIENT ARGS AFTER duration_s...]
+# $server_options and $client_options (arrays, empty by default) go after
+# each subcommand's positional arguments.
+server_options=()
+client_options=()
 pair() {
     local server=$1 client=$2 scenario=$3 impl=$4
     shift 4
-    local service=$scenario
+    local service=${service_name:-$scenario}
     local server_out=$run_dir/$service.server.out server_err=$run_dir/$service.server.err
     local client_out=$run_dir/$service.client.out client_err=$run_dir/$service.client.err
     # The server is stopped with SIGTERM once its client is done; its own
     # timer (duration + 3 s) must not end it first on a loaded machine.
-    "$driver" "$server" "$run_dir" "$service" 60 >"$server_out" 2>"$server_err" &
+    "$driver" "$server" "$run_dir" "$service" 60 "${server_options[@]}" >"$server_out" 2>"$server_err" &
     server_pid=$!
     local waited=0
     until grep -qx READY "$server_out" 2>/dev/null; do
@@ -85,7 +89,7 @@ pair() {
         sleep 0.05
         waited=$((waited + 1))
     done
-    "$driver" "$client" "$run_dir" "$service" 1 "$@" >"$client_out" 2>"$client_err"
+    "$driver" "$client" "$run_dir" "$service" 1 "$@" "${client_options[@]}" >"$client_out" 2>"$client_err"
     local client_rc=$?
     kill -TERM "$server_pid" 2>/dev/null
     wait "$server_pid"
@@ -106,7 +110,7 @@ pair() {
         return
     fi
     check_csv "$scenario" "$client_out" "$client_err" "$impl" || return
-    echo "ok   $scenario: $(cat "$client_out")"
+    echo "ok   $service: $(cat "$client_out")"
     passed=$((passed + 1))
 }
 
@@ -121,6 +125,30 @@ pair uds-ping-pong-server uds-pipeline-client uds-pipeline-d16 cpp 0 16
 pair uds-batch-ping-pong-server uds-pipeline-batch-client uds-pipeline-batch-d16 cpp 0 16
 pair raw-uds-ping-pong-server raw-uds-ping-pong-client raw-uds-ping-pong raw 0
 pair raw-shm-ping-pong-server raw-shm-ping-pong-client raw-shm-ping-pong raw 0
+
+# --auth: a server and a client that share a token other than the default
+# work together; a client with the default token is refused by that server.
+server_options=(--auth 0x1234)
+client_options=(--auth 0x1234)
+service_name=auth-shared pair uds-ping-pong-server uds-ping-pong-client uds-ping-pong cpp 0
+client_options=()
+"$driver" uds-ping-pong-server "$run_dir" auth-refused 60 --auth 0x1234 >"$run_dir/auth.out" 2>&1 &
+server_pid=$!
+until grep -qx READY "$run_dir/auth.out" 2>/dev/null || ! kill -0 "$server_pid" 2>/dev/null; do
+    sleep 0.05
+done
+if "$driver" uds-ping-pong-client "$run_dir" auth-refused 1 0 >"$run_dir/refused.out" 2>&1; then
+    fail "a client with the wrong token was served: $(cat "$run_dir/refused.out")"
+elif ! grep -q "cannot connect" "$run_dir/refused.out"; then
+    fail "a refused client did not say it could not connect: $(cat "$run_dir/refused.out")"
+else
+    echo "ok   a client with the wrong token is refused"
+    passed=$((passed + 1))
+fi
+kill "$server_pid" 2>/dev/null
+wait "$server_pid" 2>/dev/null
+server_pid=
+server_options=()
 
 "$driver" lookup-bench 1 >"$run_dir/lookup.out" 2>"$run_dir/lookup.err"
 lookup_rc=$?
