@@ -1,0 +1,169 @@
+// The benchmark driver's pieces that decide what its CSV line says, on their
+// own: the latency histogram's percentiles, the batch-size sequence every
+// NetIPC driver shares, the command line, and the /proc CPU reader.
+// Nothing here depends on timing.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "bench/driver/args.h"
+#include "bench/driver/batch_sizes.h"
+#include "bench/driver/bench_config.h"
+#include "bench/driver/latency_histogram.h"
+#include "bench/driver/server_cpu.h"
+
+namespace {
+
+using namespace netipc::bench::driver;
+
+// split_options() over a command line given as strings.
+std::optional<Parsed> parse(std::vector<std::string> words, std::string& error) {
+    std::vector<char*> pointers;
+    pointers.reserve(words.size());
+    for (auto& word : words) {
+        pointers.push_back(word.data());
+    }
+    return split_options(pointers, error);
+}
+
+} // namespace
+
+TEST_CASE("an empty histogram reports 0 for every percentile") {
+    const LatencyHistogram histogram;
+    CHECK(histogram.count() == 0);
+    CHECK(histogram.percentile_ns(50) == 0);
+    CHECK(histogram.percentile_ns(99) == 0);
+}
+
+TEST_CASE("below 128 ns the histogram is exact and ranks like a sorted sample array") {
+    LatencyHistogram histogram;
+    for (std::uint64_t ns = 0; ns < 100; ++ns) {
+        histogram.record(ns);
+    }
+    CHECK(histogram.count() == 100);
+    // Rank percent/100 * (count - 1), as the other drivers index their
+    // sorted samples: 49.5 -> 49, 94.05 -> 94, 98.01 -> 98.
+    CHECK(histogram.percentile_ns(0) == 0);
+    CHECK(histogram.percentile_ns(50) == 49);
+    CHECK(histogram.percentile_ns(95) == 94);
+    CHECK(histogram.percentile_ns(99) == 98);
+    CHECK(histogram.percentile_ns(100) == 99);
+}
+
+TEST_CASE("above 128 ns a percentile is within 1/64 of the recorded value") {
+    for (const std::uint64_t ns : {std::uint64_t{128}, std::uint64_t{1000}, std::uint64_t{12'345},
+                                   std::uint64_t{999'999}, std::uint64_t{30'000'000'000}}) {
+        LatencyHistogram histogram;
+        histogram.record(ns);
+        const double reported = histogram.percentile_ns(50);
+        INFO("recorded " << ns << " ns, reported " << reported);
+        CHECK(std::abs(reported - static_cast<double>(ns)) <= static_cast<double>(ns) / 64);
+    }
+}
+
+TEST_CASE("histogram percentiles follow the samples' order") {
+    LatencyHistogram histogram;
+    for (int i = 0; i < 90; ++i) {
+        histogram.record(2'000); // the body
+    }
+    for (int i = 0; i < 9; ++i) {
+        histogram.record(50'000); // a tail
+    }
+    histogram.record(5'000'000); // one outlier
+    CHECK(histogram.percentile_ns(50) == Approx(2'000).epsilon(1.0 / 64));
+    CHECK(histogram.percentile_ns(95) == Approx(50'000).epsilon(1.0 / 64));
+    CHECK(histogram.percentile_ns(99) == Approx(50'000).epsilon(1.0 / 64));
+    CHECK(histogram.percentile_ns(100) == Approx(5'000'000).epsilon(1.0 / 64));
+}
+
+TEST_CASE("batch sizes are the NetIPC drivers' xorshift sequence, within 2..1000") {
+    BatchSizes sizes;
+    // xorshift32 (13, 17, 5) from 12345, each value % 999 + 2.
+    CHECK(sizes.next() == 598);
+    CHECK(sizes.next() == 761);
+    CHECK(sizes.next() == 237);
+    CHECK(sizes.next() == 481);
+    CHECK(sizes.next() == 886);
+    std::uint32_t low = max_batch_items;
+    std::uint32_t high = 0;
+    for (int i = 0; i < 100'000; ++i) {
+        const std::uint32_t size = sizes.next();
+        low = std::min(low, size);
+        high = std::max(high, size);
+    }
+    CHECK(low == min_batch_items);
+    CHECK(high == max_batch_items);
+}
+
+TEST_CASE("--auth is taken out of the positional arguments, in either spelling") {
+    std::string error;
+    auto plain = parse({"/run", "svc", "5", "0"}, error);
+    REQUIRE(plain);
+    CHECK(plain->auth_token == default_auth_token);
+    CHECK(plain->positional.size() == 4);
+
+    auto spaced = parse({"/run", "--auth", "0x1234", "svc", "5", "0"}, error);
+    REQUIRE(spaced);
+    CHECK(spaced->auth_token == 0x1234);
+    CHECK(spaced->positional == std::vector<std::string>{"/run", "svc", "5", "0"});
+
+    auto joined = parse({"/run", "svc", "5", "0", "--auth=42"}, error);
+    REQUIRE(joined);
+    CHECK(joined->auth_token == 42);
+
+    CHECK_FALSE(parse({"/run", "svc", "--auth"}, error));
+    CHECK(error == "--auth needs a token");
+    CHECK_FALSE(parse({"--auth", "-1"}, error));
+    CHECK(error == "--auth must be an unsigned number, got '-1'");
+}
+
+TEST_CASE("client arguments: counts, numbers and the pipeline depth are checked") {
+    std::string error;
+    auto client = client_args(*parse({"/run", "svc", "5", "1000"}, error), false, error);
+    REQUIRE(client);
+    CHECK(client->run_dir == "/run");
+    CHECK(client->service == "svc");
+    CHECK(client->duration_s == 5);
+    CHECK(client->target_rps == 1000);
+    CHECK(client->depth == 1);
+
+    auto pipeline = client_args(*parse({"/run", "svc", "5", "0", "16"}, error), true, error);
+    REQUIRE(pipeline);
+    CHECK(pipeline->depth == 16);
+
+    CHECK_FALSE(client_args(*parse({"/run", "svc", "5"}, error), false, error));
+    CHECK(error == "expected 4 arguments, got 3");
+    CHECK_FALSE(client_args(*parse({"/run", "svc", "five", "0"}, error), false, error));
+    CHECK(error == "duration_s must be an unsigned number, got 'five'");
+    CHECK_FALSE(client_args(*parse({"/run", "svc", "0", "0"}, error), false, error));
+    CHECK(error == "duration_s must be at least 1");
+    CHECK_FALSE(client_args(*parse({"/run", "svc", "5", "0", "0"}, error), true, error));
+    CHECK(error == "depth must be 1..128");
+}
+
+TEST_CASE("server arguments: the duration is optional and defaults to 30 s") {
+    std::string error;
+    const std::string run_dir = "/tmp"; // exists: server_args() only creates a missing one
+    auto defaulted = server_args(*parse({run_dir, "svc"}, error), error);
+    REQUIRE(defaulted);
+    CHECK(defaulted->duration_s == default_server_duration_s);
+    auto given = server_args(*parse({run_dir, "svc", "7"}, error), error);
+    REQUIRE(given);
+    CHECK(given->duration_s == 7);
+    CHECK_FALSE(server_args(*parse({run_dir}, error), error));
+    CHECK(error == "expected 2 to 3 arguments, got 1");
+}
+
+TEST_CASE("/proc CPU time is read for a live process and refused for a missing one") {
+    const auto own = process_cpu_seconds(::getpid());
+    REQUIRE(own);
+    CHECK(*own >= 0);
+    // Above Linux's largest pid_max (2^22): no such process.
+    CHECK_FALSE(process_cpu_seconds(0x7FFFFFFF));
+}
