@@ -23,13 +23,55 @@ namespace {
 using namespace netipc::bench::driver;
 
 // split_options() over a command line given as strings.
-std::optional<Parsed> parse(std::vector<std::string> words, std::string& error) {
+std::optional<Parsed> split(std::vector<std::string> words, std::string& error) {
     std::vector<char*> pointers;
     pointers.reserve(words.size());
     for (auto& word : words) {
         pointers.push_back(word.data());
     }
     return split_options(pointers, error);
+}
+
+// A command line that must parse.
+Parsed parse(std::vector<std::string> words) {
+    std::string error;
+    auto parsed = split(std::move(words), error);
+    INFO(error);
+    REQUIRE(parsed);
+    return parsed.value_or(Parsed{});
+}
+
+// What split_options() says about a command line it must refuse.
+std::string split_error(const std::vector<std::string>& words) {
+    std::string error;
+    CHECK_FALSE(split(words, error));
+    return error;
+}
+
+// The arguments a parser (server_args, client_args, ...) takes from
+// `words`, which must be accepted.
+template <class Parse>
+auto accepted(std::vector<std::string> words, Parse parse_with) {
+    std::string error;
+    auto args = parse_with(parse(std::move(words)), error);
+    INFO(error);
+    REQUIRE(args);
+    return args.value_or(typename decltype(args)::value_type{});
+}
+
+// What a parser says about `words`, which it must refuse.
+template <class Parse>
+std::string refused(const std::vector<std::string>& words, Parse parse_with) {
+    std::string error;
+    CHECK_FALSE(parse_with(parse(words), error));
+    return error;
+}
+
+std::optional<ClientArgs> as_client(const Parsed& parsed, std::string& error) {
+    return client_args(parsed, false, error);
+}
+std::optional<ClientArgs> as_pipeline(const Parsed& parsed, std::string& error) {
+    return client_args(parsed, true, error);
 }
 
 } // namespace
@@ -102,68 +144,48 @@ TEST_CASE("batch sizes are the NetIPC drivers' xorshift sequence, within 2..1000
 }
 
 TEST_CASE("--auth is taken out of the positional arguments, in either spelling") {
-    std::string error;
-    auto plain = parse({"/run", "svc", "5", "0"}, error);
-    REQUIRE(plain);
-    CHECK(plain->auth_token == default_auth_token);
-    CHECK(plain->positional.size() == 4);
+    const Parsed plain = parse({"/run", "svc", "5", "0"});
+    CHECK(plain.auth_token == default_auth_token);
+    CHECK(plain.positional.size() == 4);
 
-    auto spaced = parse({"/run", "--auth", "0x1234", "svc", "5", "0"}, error);
-    REQUIRE(spaced);
-    CHECK(spaced->auth_token == 0x1234);
-    CHECK(spaced->positional == std::vector<std::string>{"/run", "svc", "5", "0"});
+    const Parsed spaced = parse({"/run", "--auth", "0x1234", "svc", "5", "0"});
+    CHECK(spaced.auth_token == 0x1234);
+    CHECK(spaced.positional == std::vector<std::string>{"/run", "svc", "5", "0"});
 
-    auto joined = parse({"/run", "svc", "5", "0", "--auth=42"}, error);
-    REQUIRE(joined);
-    CHECK(joined->auth_token == 42);
+    CHECK(parse({"/run", "svc", "5", "0", "--auth=42"}).auth_token == 42);
 
-    CHECK_FALSE(parse({"/run", "svc", "--auth"}, error));
-    CHECK(error == "--auth needs a token");
-    CHECK_FALSE(parse({"--auth", "-1"}, error));
-    CHECK(error == "--auth must be an unsigned number, got '-1'");
+    CHECK(split_error({"/run", "svc", "--auth"}) == "--auth needs a token");
+    CHECK(split_error({"--auth", "-1"}) == "--auth must be an unsigned number, got '-1'");
 }
 
 TEST_CASE("client arguments: counts, numbers and the pipeline depth are checked") {
-    std::string error;
-    auto client = client_args(*parse({"/run", "svc", "5", "1000"}, error), false, error);
-    REQUIRE(client);
-    CHECK(client->run_dir == "/run");
-    CHECK(client->service == "svc");
-    CHECK(client->duration_s == 5);
-    CHECK(client->target_rps == 1000);
-    CHECK(client->depth == 1);
+    const ClientArgs client = accepted({"/run", "svc", "5", "1000"}, as_client);
+    CHECK(client.run_dir == "/run");
+    CHECK(client.service == "svc");
+    CHECK(client.duration_s == 5);
+    CHECK(client.target_rps == 1000);
+    CHECK(client.depth == 1);
 
-    auto pipeline = client_args(*parse({"/run", "svc", "5", "0", "16"}, error), true, error);
-    REQUIRE(pipeline);
-    CHECK(pipeline->depth == 16);
+    CHECK(accepted({"/run", "svc", "5", "0", "16"}, as_pipeline).depth == 16);
 
-    CHECK_FALSE(client_args(*parse({"/run", "svc", "5"}, error), false, error));
-    CHECK(error == "expected 4 arguments, got 3");
-    CHECK_FALSE(client_args(*parse({"/run", "svc", "five", "0"}, error), false, error));
-    CHECK(error == "duration_s must be an unsigned number, got 'five'");
-    CHECK_FALSE(client_args(*parse({"/run", "svc", "0", "0"}, error), false, error));
-    CHECK(error == "duration_s must be at least 1");
-    CHECK_FALSE(client_args(*parse({"/run", "svc", "5", "0", "0"}, error), true, error));
-    CHECK(error == "depth must be 1..128");
+    CHECK(refused({"/run", "svc", "5"}, as_client) == "expected 4 arguments, got 3");
+    CHECK(refused({"/run", "svc", "five", "0"}, as_client)
+          == "duration_s must be an unsigned number, got 'five'");
+    CHECK(refused({"/run", "svc", "0", "0"}, as_client) == "duration_s must be at least 1");
+    CHECK(refused({"/run", "svc", "5", "0", "0"}, as_pipeline) == "depth must be 1..128");
 }
 
 TEST_CASE("server arguments: the duration is optional and defaults to 30 s") {
-    std::string error;
-    const std::string run_dir = "/tmp"; // exists: server_args() only creates a missing one
-    auto defaulted = server_args(*parse({run_dir, "svc"}, error), error);
-    REQUIRE(defaulted);
-    CHECK(defaulted->duration_s == default_server_duration_s);
-    auto given = server_args(*parse({run_dir, "svc", "7"}, error), error);
-    REQUIRE(given);
-    CHECK(given->duration_s == 7);
-    CHECK_FALSE(server_args(*parse({run_dir}, error), error));
-    CHECK(error == "expected 2 to 3 arguments, got 1");
+    // /tmp exists: server_args() only creates a missing run directory.
+    CHECK(accepted({"/tmp", "svc"}, server_args).duration_s == default_server_duration_s);
+    CHECK(accepted({"/tmp", "svc", "7"}, server_args).duration_s == 7);
+    CHECK(refused({"/tmp"}, server_args) == "expected 2 to 3 arguments, got 1");
 }
 
 TEST_CASE("/proc CPU time is read for a live process and refused for a missing one") {
     const auto own = process_cpu_seconds(::getpid());
     REQUIRE(own);
-    CHECK(*own >= 0);
+    CHECK(own.value_or(-1) >= 0);
     // Above Linux's largest pid_max (2^22): no such process.
     CHECK_FALSE(process_cpu_seconds(0x7FFFFFFF));
 }
