@@ -94,6 +94,10 @@ int futex_wait(std::uint32_t* word, std::uint32_t expected, const timespec* time
     return errno;
 }
 
+// While spinning past the fixed tries, how many tries between clock reads
+// (a clock read costs about as much as one pause hint).
+constexpr std::uint32_t spin_tries_per_clock_read = 16;
+
 void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -413,7 +417,8 @@ Result<std::uint64_t> ShmRegion::publish(ShmDirection direction,
 }
 
 Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t last_seen_seq,
-                                       Deadline deadline, const AbortSignal* abort) const noexcept {
+                                       Deadline deadline, const AbortSignal* abort,
+                                       AdaptiveSpin* pacing) const noexcept {
     const auto fields = fields_of(geometry_, direction);
     std::byte* region = base();
     const auto seq_field = live_field<std::uint64_t>(region, fields.seq);
@@ -430,24 +435,55 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
     }
     bool slept_out = false; // the last futex sleep ran its whole timeout
 
-    auto published = [&] { return read_published(region, fields); };
+    // Every message this wait returns is an arrival the pacing learns from.
+    auto how = AdaptiveSpin::Arrival::spinning;
+    auto arrived = [&] {
+        if (pacing != nullptr) {
+            pacing->arrived(AdaptiveSpin::Clock::now(), how);
+        }
+        return read_published(region, fields);
+    };
 
     if (abort != nullptr && abort->raised()) {
         return fail(Errc::aborted, "the abort signal is raised");
     }
     for (std::uint32_t i = 0; i < options_.spin_tries; ++i) {
         if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
-            return published();
+            return arrived();
         }
         cpu_relax();
     }
+    // A busy session: keep spinning, so the next message finds this side
+    // awake (see transports/adaptive_spin.h). The clock is read once per
+    // batch of tries, and the abort flag (an atomic load) as often.
+    if (const auto budget = pacing != nullptr ? pacing->budget() : std::chrono::nanoseconds{};
+        budget > std::chrono::nanoseconds::zero()) {
+        auto spin_end = AdaptiveSpin::Clock::now() + budget;
+        if (!deadline.is_never()) {
+            spin_end = std::min(spin_end, deadline.when()); // never spin past the deadline
+        }
+        how = AdaptiveSpin::Arrival::extended_spin;
+        do {
+            for (std::uint32_t i = 0; i < spin_tries_per_clock_read; ++i) {
+                if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
+                    return arrived();
+                }
+                cpu_relax();
+            }
+            if (abort != nullptr && abort->raised()) {
+                return fail(Errc::aborted, "the abort signal is raised");
+            }
+        } while (AdaptiveSpin::Clock::now() < spin_end);
+        pacing->missed();
+    }
+    how = AdaptiveSpin::Arrival::after_sleep;
     for (;;) {
         // Read the futex word before the final sequence check: a publish
         // after this read changes the word, so FUTEX_WAIT returns at once
         // instead of sleeping through it.
         const std::uint32_t signal = signal_field.load(std::memory_order_acquire);
         if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
-            return published();
+            return arrived();
         }
         if (abort != nullptr && abort->raised()) {
             return fail(Errc::aborted, "the abort signal is raised");

@@ -34,6 +34,7 @@
 #include "netipc/deadline.h"
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
+#include "transports/adaptive_spin.h"
 #include "transports/posix/shm_region_header.h"
 
 namespace netipc::transports {
@@ -122,7 +123,10 @@ public:
 
     // Waits until the direction's sequence number differs from
     // `last_seen_seq` and returns the message it published. Spins first,
-    // then sleeps on the futex word (see ShmWaitOptions).
+    // then sleeps on the futex word (see ShmWaitOptions). With `pacing`, a
+    // busy session spins longer before it sleeps, and every arrival is
+    // recorded in it (transports/adaptive_spin.h); the caller owns it, one
+    // per waiting thread and direction.
     // Errors, all distinct: Errc::aborted (checked first, so a raised abort
     // wins even over a ready message), Errc::timeout (deadline passed),
     // Errc::disconnected (attached side only: the owning server process no
@@ -130,8 +134,8 @@ public:
     // Errc::protocol_violation (the published length exceeds
     // the area), Errc::os_error (unexpected futex failure).
     Result<ShmMessageView> wait(ShmDirection direction, std::uint64_t last_seen_seq,
-                                Deadline deadline,
-                                const AbortSignal* abort = nullptr) const noexcept;
+                                Deadline deadline, const AbortSignal* abort = nullptr,
+                                AdaptiveSpin* pacing = nullptr) const noexcept;
 
     // The direction's current sequence number (acquire). A client reads it
     // at attach time as its first `last_seen_seq`.
