@@ -145,6 +145,13 @@ public:
         }
         [[nodiscard]] bool data_plane_active() const noexcept { return region_.has_value(); }
 
+        // InPlaceSend: with SHM active, the outgoing area itself, so a
+        // session encodes its message where the peer reads it and
+        // send_packet() publishes it without a copy. Empty on the baseline.
+        [[nodiscard]] wire::MutableBytes send_area() noexcept {
+            return region_ ? region_->area(outgoing()) : wire::MutableBytes{};
+        }
+
         // From any thread: ends the session on the baseline; a wait on the
         // region notices at its next liveness check. Every later send and
         // receive fails with Errc::disconnected: the region would still carry

@@ -376,6 +376,11 @@ void ShmRegion::unlink() noexcept {
     }
 }
 
+wire::MutableBytes ShmRegion::area(ShmDirection direction) const noexcept {
+    const auto fields = fields_of(geometry_, direction);
+    return {base() + fields.area_offset, fields.area_capacity};
+}
+
 std::uint64_t ShmRegion::sequence(ShmDirection direction) const noexcept {
     const auto fields = fields_of(geometry_, direction);
     return live_field<std::uint64_t>(base(), fields.seq).load(std::memory_order_acquire);
@@ -402,10 +407,12 @@ Result<std::uint64_t> ShmRegion::publish(ShmDirection direction,
     std::byte* region = base();
     std::byte* cursor = region + fields.area_offset;
     for (const wire::Bytes piece : pieces) {
-        if (!piece.empty()) {
-            std::memcpy(cursor, piece.data(), piece.size());
-            cursor += piece.size();
+        // A piece built in place (area()) is already where it belongs;
+        // memmove, not memcpy, for a caller's piece that overlaps the area.
+        if (!piece.empty() && piece.data() != cursor) {
+            std::memmove(cursor, piece.data(), piece.size());
         }
+        cursor += piece.size();
     }
     live_field<std::uint32_t>(region, fields.len)
         .store(static_cast<std::uint32_t>(size), std::memory_order_release);

@@ -111,7 +111,8 @@ public:
     ~ShmRegion();
 
     // Copies `message` (a whole message, header included) into the
-    // direction's area and publishes it: length (release), sequence
+    // direction's area (unless it already lies there, see area()) and
+    // publishes it: length (release), sequence
     // (release), futex word (release), then FUTEX_WAKE. Returns the new
     // sequence number. Errc::limit_exceeded when it exceeds the area's
     // capacity, Errc::invalid_argument when empty. Never blocks.
@@ -136,6 +137,11 @@ public:
     Result<ShmMessageView> wait(ShmDirection direction, std::uint64_t last_seen_seq,
                                 Deadline deadline, const AbortSignal* abort = nullptr,
                                 AdaptiveSpin* pacing = nullptr) const noexcept;
+
+    // The direction's message area, all of its capacity. A publisher may
+    // build its next message here and publish it from here: publish() does
+    // not copy a piece that already lies where it belongs.
+    [[nodiscard]] wire::MutableBytes area(ShmDirection direction) const noexcept;
 
     // The direction's current sequence number (acquire). A client reads it
     // at attach time as its first `last_seen_seq`.
