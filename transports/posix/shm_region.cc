@@ -416,9 +416,14 @@ Result<std::uint64_t> ShmRegion::publish(ShmDirection direction,
     }
     live_field<std::uint32_t>(region, fields.len)
         .store(static_cast<std::uint32_t>(size), std::memory_order_release);
-    const std::uint64_t seq =
-        live_field<std::uint64_t>(region, fields.seq).fetch_add(1, std::memory_order_release) + 1;
-    live_field<std::uint32_t>(region, fields.signal).fetch_add(1, std::memory_order_release);
+    // One publisher per direction (the single in-flight rule), so plain
+    // release stores of the incremented values suffice: a locked
+    // read-modify-write would only add a full barrier to every publish.
+    const auto seq_field = live_field<std::uint64_t>(region, fields.seq);
+    const std::uint64_t seq = seq_field.load(std::memory_order_relaxed) + 1;
+    seq_field.store(seq, std::memory_order_release);
+    const auto signal_field = live_field<std::uint32_t>(region, fields.signal);
+    signal_field.store(signal_field.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     futex_wake_one(reinterpret_cast<std::uint32_t*>(region + fields.signal));
     return seq;
 }
