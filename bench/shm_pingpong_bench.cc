@@ -9,13 +9,10 @@
 // Every benchmark uses wall-clock time (UseRealTime): the client thread spends
 // most of a round trip waiting, so CPU time would say nothing useful.
 //
-// The raw ping-pong does what the netipc region does, minus everything else:
-// per direction a sequence number, a length, a futex word and a message
-// area; the publisher writes the message, stores the length and the
-// sequence (release), bumps the futex word and wakes it; the consumer spins
-// 128 times with a pause hint, then sleeps on the futex word. It uses
-// shared (not FUTEX_PRIVATE) futexes because a cross-process data plane has
-// to, and netipc's region does.
+// The raw ping-pong is bench/raw_shm_channel.h: what the netipc region does,
+// minus everything else (spin 128 times with a pause hint, then a shared
+// futex wait); the driver's cross-process raw-shm-ping-pong uses the same
+// channel.
 //
 // Two raw ceilings, which differ only in how the consumer sleeps:
 //   - timed (the primary ceiling): FUTEX_WAIT with a timeout, the time left
@@ -41,23 +38,18 @@
 // much the library loses. For steadier ratios use
 //   --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 // (the ratios then use the median of the repetitions).
-#include <linux/futex.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <map>
-#include <new>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -69,6 +61,7 @@
 
 #include "bench/increment_session_harness.h"
 #include "bench/ratio_reporter.h"
+#include "bench/raw_shm_channel.h"
 #include "codecs/increment.h"
 #include "framing/nipc.h"
 #include "netipc/wire/batch.h"
@@ -88,71 +81,31 @@ using FixedSpinSession = Session<FixedSpinHybrid, framing::Nipc, codecs::Increme
 
 using bench::batch_message_size;
 using bench::max_batch_items;
+using bench::RawShmChannel;
+using bench::request_direction;
+using bench::response_direction;
 using bench::single_message_size;
+using bench::Sleep;
 
 // --- raw ceiling -----------------------------------------------------------
-
-constexpr std::size_t cache_line = 64;
-constexpr std::uint32_t spin_tries = 128;
-
-// The control words of one direction, at the start of a cache line; its
-// message area follows directly. With a 40-byte message, control and
-// message share one cache line, which is the cheapest layout a
-// shared-memory ping-pong can have.
-struct RawDirection {
-    std::atomic<std::uint64_t> seq{0};
-    std::atomic<std::uint32_t> length{0};
-    std::atomic<std::uint32_t> futex{0};
-};
-constexpr std::size_t control_size = sizeof(RawDirection);
-static_assert(control_size == 16);
-static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
-static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
-
-// The futex word as the kernel sees it. std::atomic<std::uint32_t> is a plain
-// 32-bit word on Linux, which is what FUTEX_WAIT/FUTEX_WAKE need.
-std::uint32_t* futex_word(std::atomic<std::uint32_t>& word) noexcept {
-    static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
-    return reinterpret_cast<std::uint32_t*>(&word);
-}
-
-void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#else
-    std::this_thread::yield();
-#endif
-}
-
-// How a raw end sleeps once its spin runs out.
-enum class Sleep : bool {
-    // FUTEX_WAIT with a timeout: the time left until the wait's deadline.
-    // The protocol's wait, and the primary ceiling.
-    timed,
-    // FUTEX_WAIT without a timeout: a reference, not a target.
-    untimed,
-};
 
 // Level 2's default per-call timeout: the deadline of every raw round trip
 // and of every netipc call in these benchmarks.
 constexpr auto call_timeout = bench::call_timeout;
 
-// One anonymous shared mapping with a request and a response direction, each
-// a control block followed by a `capacity`-byte message area, each direction
-// starting on its own cache line (mmap() returns page-aligned memory).
+// A RawShmChannel (bench/raw_shm_channel.h) over an anonymous shared mapping
+// that this process's two threads share.
 class RawChannel {
 public:
     explicit RawChannel(std::size_t capacity)
-        : stride_((control_size + capacity + cache_line - 1) / cache_line * cache_line),
-          size_(2 * stride_) {
+        : capacity_(capacity), size_(RawShmChannel::mapping_size(capacity)) {
         void* mapped =
             ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (mapped == MAP_FAILED) {
             return;
         }
         base_ = static_cast<std::byte*>(mapped);
-        new (base_) RawDirection{};
-        new (base_ + stride_) RawDirection{};
+        (void)RawShmChannel(base_, capacity_, true); // constructs the control words
     }
     RawChannel(const RawChannel&) = delete;
     RawChannel& operator=(const RawChannel&) = delete;
@@ -162,76 +115,14 @@ public:
         }
     }
     [[nodiscard]] bool ok() const noexcept { return base_ != nullptr; }
-
-    [[nodiscard]] RawDirection& control(int direction) const noexcept {
-        return *std::launder(reinterpret_cast<RawDirection*>(base_ + direction * stride_));
-    }
-    [[nodiscard]] std::byte* area(int direction) const noexcept {
-        return base_ + direction * stride_ + control_size;
-    }
-
-    // Copies `size` bytes from `message` into the direction's area and
-    // publishes them. A zero size tells the echo thread to stop.
-    void publish(int direction, const std::byte* message, std::size_t size) const noexcept {
-        RawDirection& control = this->control(direction);
-        if (size != 0) {
-            std::memcpy(area(direction), message, size);
-        }
-        control.length.store(static_cast<std::uint32_t>(size), std::memory_order_release);
-        control.seq.store(control.seq.load(std::memory_order_relaxed) + 1,
-                          std::memory_order_release);
-        control.futex.fetch_add(1, std::memory_order_release);
-        (void)::syscall(SYS_futex, futex_word(control.futex), FUTEX_WAKE, 1, nullptr, nullptr, 0);
-    }
-
-    // Waits until the direction's sequence moves past `last_seen` (updated)
-    // and returns the published length. `sleep` says how it sleeps; a timed
-    // sleep lasts at most until `deadline` (the benchmark never reaches it).
-    std::uint32_t wait(int direction, std::uint64_t& last_seen, Sleep sleep,
-                       std::chrono::steady_clock::time_point deadline) const noexcept {
-        RawDirection& control = this->control(direction);
-        for (std::uint32_t i = 0; i < spin_tries; ++i) {
-            const std::uint64_t seq = control.seq.load(std::memory_order_acquire);
-            if (seq != last_seen) {
-                last_seen = seq;
-                return control.length.load(std::memory_order_acquire);
-            }
-            cpu_relax();
-        }
-        for (;;) {
-            // The futex word is read before the last sequence check, so a
-            // publish in between makes FUTEX_WAIT return at once.
-            const std::uint32_t signal = control.futex.load(std::memory_order_acquire);
-            const std::uint64_t seq = control.seq.load(std::memory_order_acquire);
-            if (seq != last_seen) {
-                last_seen = seq;
-                return control.length.load(std::memory_order_acquire);
-            }
-            timespec left{};
-            const timespec* timeout = nullptr;
-            if (sleep == Sleep::timed) {
-                const auto remaining = std::max(deadline - std::chrono::steady_clock::now(),
-                                                std::chrono::steady_clock::duration::zero());
-                const auto seconds = std::chrono::floor<std::chrono::seconds>(remaining);
-                left.tv_sec = static_cast<time_t>(seconds.count());
-                left.tv_nsec = static_cast<long>(
-                    std::chrono::duration_cast<std::chrono::nanoseconds>(remaining - seconds)
-                        .count());
-                timeout = &left;
-            }
-            (void)::syscall(SYS_futex, futex_word(control.futex), FUTEX_WAIT, signal, timeout,
-                            nullptr, 0);
-        }
-    }
+    // A view of the mapping (only when ok()); views are two words, cheap to make.
+    [[nodiscard]] RawShmChannel view() const noexcept { return {base_, capacity_, false}; }
 
 private:
-    std::size_t stride_;
+    std::size_t capacity_;
     std::size_t size_;
     std::byte* base_ = nullptr;
 };
-
-constexpr int request_direction = 0;
-constexpr int response_direction = 1;
 
 // A RawChannel whose far end echoes every request back as the response.
 class RawEcho {
@@ -240,18 +131,18 @@ public:
         if (!channel_.ok()) {
             return;
         }
-        echo_ = std::thread([this, sleep] {
+        echo_ = std::thread([channel = channel_.view(), sleep] {
             std::uint64_t last_seen = 0;
             for (;;) {
                 // A server waiting for the next request has no call deadline;
                 // a timed wait still bounds its sleep to notice a dead client.
                 const std::uint32_t size =
-                    channel_.wait(request_direction, last_seen, sleep,
-                                  std::chrono::steady_clock::now() + call_timeout);
+                    channel.wait(request_direction, last_seen, sleep,
+                                 std::chrono::steady_clock::now() + call_timeout);
                 if (size == 0) {
                     return; // the client is done: the benchmark is over
                 }
-                channel_.publish(response_direction, channel_.area(request_direction), size);
+                channel.publish(response_direction, channel.area(request_direction), size);
             }
         });
     }
@@ -259,12 +150,12 @@ public:
     RawEcho& operator=(const RawEcho&) = delete;
     ~RawEcho() {
         if (echo_.joinable()) {
-            channel_.publish(request_direction, nullptr, 0);
+            channel_.view().publish(request_direction, nullptr, 0);
             echo_.join();
         }
     }
     [[nodiscard]] bool ok() const noexcept { return channel_.ok(); }
-    [[nodiscard]] const RawChannel& channel() const noexcept { return channel_; }
+    [[nodiscard]] RawShmChannel channel() const noexcept { return channel_.view(); }
 
 private:
     RawChannel channel_;
@@ -280,7 +171,7 @@ void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t ite
         state.SkipWithError("mmap() failed");
         return;
     }
-    const RawChannel& channel = echo.channel();
+    const RawShmChannel channel = echo.channel();
     std::vector<std::byte> out(size, std::byte{0x2A});
     std::vector<std::byte> in(size);
     std::uint64_t last_seen = 0;
