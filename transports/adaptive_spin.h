@@ -102,6 +102,10 @@ public:
         skips_left_ = penalty_;
     }
 
+    // When the last message arrived (the clock's epoch before the first): a
+    // time a waiter may use instead of reading the clock again.
+    [[nodiscard]] Clock::time_point last_arrival() const noexcept { return last_arrival_; }
+
     // Whether messages have lately been arriving at least every busy_period.
     [[nodiscard]] bool busy() const noexcept {
         return seen_one_ && average_period_ <= options_.busy_period;

@@ -165,3 +165,11 @@ TEST_CASE("the miss penalty stops growing at 256 waits", "[transport][shm][spin]
     }
     CHECK(spin.budget() == 40us);
 }
+
+TEST_CASE("the last arrival is kept for waiters that would read the clock again",
+          "[transport][shm][spin]") {
+    AdaptiveSpin spin;
+    CHECK(spin.last_arrival() == AdaptiveSpin::Clock::time_point{});
+    const auto when = feed(spin, start, 10us, 3);
+    CHECK(spin.last_arrival() == when);
+}

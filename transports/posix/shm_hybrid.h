@@ -102,8 +102,14 @@ public:
             if (!region_) {
                 return baseline_.receive_packet(out, deadline, abort);
             }
+            // The first slice is counted from the previous message's arrival,
+            // which the pacing already read off the clock: a receive that a
+            // message ends (the hot path) reads no clock for it. After an
+            // idle spell that slice has passed, so the wait ends at once with
+            // a timeout, the peer check runs, and later slices count from now.
+            auto slice_start = pacing_.last_arrival();
             for (;;) {
-                const auto slice_end = Deadline::Clock::now() + liveness_check_interval;
+                const auto slice_end = slice_start + liveness_check_interval;
                 const Deadline slice = deadline.is_never() || slice_end < deadline.when()
                                            ? Deadline::at(slice_end)
                                            : deadline;
@@ -128,6 +134,7 @@ public:
                 if (auto alive = baseline_.check_idle(); !alive) {
                     return std::unexpected(alive.error());
                 }
+                slice_start = Deadline::Clock::now();
             }
         }
 
