@@ -32,11 +32,11 @@ public:
         benchmark::DoNotOptimize(pieces.data());
         return {};
     }
-    Result<std::size_t> receive_packet(wire::MutableBytes, Deadline, const AbortSignal*) {
+    static Result<std::size_t> receive_packet(wire::MutableBytes, Deadline, const AbortSignal*) {
         return fail(Errc::disconnected, "send only");
     }
-    [[nodiscard]] std::uint32_t max_packet_size() const noexcept { return 0xffffffffU; }
-    [[nodiscard]] native_handle_type native_handle() const noexcept { return -1; }
+    [[nodiscard]] static std::uint32_t max_packet_size() noexcept { return 0xffffffffU; }
+    [[nodiscard]] static native_handle_type native_handle() noexcept { return -1; }
     void interrupt() noexcept {}
     void close() {}
     [[nodiscard]] std::uint64_t bytes() const noexcept { return bytes_; }
@@ -52,13 +52,12 @@ public:
     using native_handle_type = int;
     explicit ReplayConnection(std::vector<std::vector<std::byte>> packets)
         : packets_(std::move(packets)) {}
-    Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline) {
+    Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline /*deadline*/) {
         // Records what a sender hands over: the packets to replay.
         std::vector<std::byte> packet;
         for (const wire::Bytes piece : pieces) {
             packet.insert(packet.end(), piece.begin(), piece.end());
         }
-        (void)deadline;
         packets_.push_back(std::move(packet));
         return {};
     }
@@ -68,8 +67,8 @@ public:
         std::memcpy(out.data(), packet.data(), packet.size());
         return packet.size();
     }
-    [[nodiscard]] std::uint32_t max_packet_size() const noexcept { return 0xffffffffU; }
-    [[nodiscard]] native_handle_type native_handle() const noexcept { return -1; }
+    [[nodiscard]] static std::uint32_t max_packet_size() noexcept { return 0xffffffffU; }
+    [[nodiscard]] static native_handle_type native_handle() noexcept { return -1; }
     void interrupt() noexcept {}
     void close() {}
 

@@ -157,7 +157,7 @@ private:
     std::uint32_t penalty_ = 0;    // waits to skip after the next miss, halved
     std::uint32_t skips_left_ = 0; // waits still to run without an extended spin
     bool seen_one_ = false;
-    Clock::time_point last_arrival_{};
+    Clock::time_point last_arrival_;
     std::chrono::nanoseconds average_period_{};
 };
 

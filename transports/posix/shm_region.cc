@@ -106,6 +106,51 @@ void cpu_relax() noexcept {
 #endif
 }
 
+// Spins up to `tries` times (with a pause hint) for the sequence number to
+// move past `last_seen`; whether it did.
+bool spin(std::atomic_ref<std::uint64_t> seq, std::uint64_t last_seen,
+          std::uint32_t tries) noexcept {
+    for (std::uint32_t i = 0; i < tries; ++i) {
+        if (seq.load(std::memory_order_acquire) != last_seen) {
+            return true;
+        }
+        cpu_relax();
+    }
+    return false;
+}
+
+// How long one futex sleep may last when the wait must re-check what a
+// futex cannot watch: an abort signal, or (for a client) the region's owner.
+// nullopt: nothing to watch, sleep until the deadline.
+std::optional<std::chrono::milliseconds> sleep_slice(const ShmWaitOptions& options,
+                                                     bool watch_abort, bool watch_owner) noexcept {
+    if (watch_abort) {
+        return options.check_interval;
+    }
+    if (watch_owner) {
+        return options.owner_check_interval;
+    }
+    return std::nullopt;
+}
+
+enum class SpinOutcome : std::uint8_t { published, aborted, ran_out };
+
+// Spins until the sequence number moves, the abort is raised or `until`
+// passes. The clock and the abort flag (an atomic load) are read once per
+// spin_tries_per_clock_read tries.
+SpinOutcome spin_until(std::atomic_ref<std::uint64_t> seq, std::uint64_t last_seen,
+                       AdaptiveSpin::Clock::time_point until, const AbortSignal* abort) noexcept {
+    do {
+        if (spin(seq, last_seen, spin_tries_per_clock_read)) {
+            return SpinOutcome::published;
+        }
+        if (abort != nullptr && abort->raised()) {
+            return SpinOutcome::aborted;
+        }
+    } while (AdaptiveSpin::Clock::now() < until);
+    return SpinOutcome::ran_out;
+}
+
 // Non-zero, derived from the monotonic clock, so a region created by a
 // process that reused a dead owner's pid still carries a different value.
 std::uint32_t new_owner_generation() noexcept {
@@ -439,12 +484,7 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
 
     // The server is the region's owner; only a client can outlive it.
     const bool watch_owner = !created_ && owner_pid_ > 0;
-    std::optional<std::chrono::milliseconds> slice;
-    if (abort != nullptr) {
-        slice = options_.check_interval;
-    } else if (watch_owner) {
-        slice = options_.owner_check_interval;
-    }
+    const auto slice = sleep_slice(options_, abort != nullptr, watch_owner);
     bool slept_out = false; // the last futex sleep ran its whole timeout
 
     // Every message this wait returns is an arrival the pacing learns from.
@@ -459,34 +499,27 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
     if (abort != nullptr && abort->raised()) {
         return fail(Errc::aborted, "the abort signal is raised");
     }
-    for (std::uint32_t i = 0; i < options_.spin_tries; ++i) {
-        if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
-            return arrived();
-        }
-        cpu_relax();
+    if (spin(seq_field, last_seen_seq, options_.spin_tries)) {
+        return arrived();
     }
     // A busy session: keep spinning, so the next message finds this side
-    // awake (see transports/adaptive_spin.h). The clock is read once per
-    // batch of tries, and the abort flag (an atomic load) as often.
+    // awake (see transports/adaptive_spin.h).
     if (const auto budget = pacing != nullptr ? pacing->budget() : std::chrono::nanoseconds{};
-        budget > std::chrono::nanoseconds::zero()) {
+        pacing != nullptr && budget > std::chrono::nanoseconds::zero()) {
         auto spin_end = AdaptiveSpin::Clock::now() + budget;
         if (!deadline.is_never()) {
             spin_end = std::min(spin_end, deadline.when()); // never spin past the deadline
         }
         how = AdaptiveSpin::Arrival::extended_spin;
-        do {
-            for (std::uint32_t i = 0; i < spin_tries_per_clock_read; ++i) {
-                if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
-                    return arrived();
-                }
-                cpu_relax();
-            }
-            if (abort != nullptr && abort->raised()) {
+        switch (spin_until(seq_field, last_seen_seq, spin_end, abort)) {
+            case SpinOutcome::published:
+                return arrived();
+            case SpinOutcome::aborted:
                 return fail(Errc::aborted, "the abort signal is raised");
-            }
-        } while (AdaptiveSpin::Clock::now() < spin_end);
-        pacing->missed();
+            case SpinOutcome::ran_out:
+                pacing->missed();
+                break;
+        }
     }
     how = AdaptiveSpin::Arrival::after_sleep;
     for (;;) {
