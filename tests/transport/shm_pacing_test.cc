@@ -22,17 +22,10 @@ using netipc::transports::AdaptiveSpin;
 using netipc::transports::AdaptiveSpinOptions;
 using netipc::transports::ShmDirection;
 using netipc::transports::ShmRegion;
+using shm_test::message_of;
 using shm_test::TempDir;
 
 namespace {
-
-std::vector<std::byte> message_of(std::size_t size, std::uint8_t seed) {
-    std::vector<std::byte> bytes(size);
-    for (std::size_t i = 0; i < size; ++i) {
-        bytes[i] = std::byte(static_cast<std::uint8_t>(seed + i));
-    }
-    return bytes;
-}
 
 // A policy that is busy now and would spin its whole (long) budget: any
 // period up to an hour counts as busy, and the spin is capped at 50 ms.
