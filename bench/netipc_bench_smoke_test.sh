@@ -119,6 +119,8 @@ pair uds-ping-pong-server uds-ping-pong-client uds-ping-pong cpp 0
 pair shm-ping-pong-server shm-ping-pong-client shm-ping-pong cpp 1000
 pair uds-batch-ping-pong-server uds-batch-ping-pong-client uds-batch-ping-pong cpp 0
 pair shm-batch-ping-pong-server shm-batch-ping-pong-client shm-batch-ping-pong cpp 0
+pair shm-fixed-spin-ping-pong-server shm-fixed-spin-ping-pong-client shm-ping-pong-fixed-spin cpp 0
+pair shm-fixed-spin-ping-pong-server shm-fixed-spin-batch-ping-pong-client shm-batch-ping-pong-fixed-spin cpp 0
 pair snapshot-server snapshot-client snapshot-baseline cpp 0
 pair snapshot-shm-server snapshot-shm-client snapshot-shm cpp 0
 pair uds-ping-pong-server uds-pipeline-client uds-pipeline-d16 cpp 0 16

@@ -26,12 +26,16 @@
 //     for reference, never the target.
 // netipc's calls carry the same 30 s deadline.
 //
-// On a VM whose idle vCPUs halt, waking a sleeping peer can take ~40 us
-// instead of ~2 us, and which regime a run lands in depends on what else
-// the host is doing, and can change in the middle of a run. When a raw or a
-// small netipc round trip takes more than ~10 us (~4-5 us in the fast
-// regime) the run is at least partly in that slow regime and its ratios say
-// nothing (main() prints a warning then); prefer
+// netipc runs twice: with its default adaptive spin (a busy session keeps
+// spinning long enough to catch the next message, transports/adaptive_spin.h)
+// and with the protocol's fixed spin alone (FixedPacing), so the gain of the
+// adaptive wait is measured in the same run too.
+//
+// The ratios compare rows of one run only. On a VM whose idle vCPUs halt,
+// waking a sleeping peer can take ~40 us instead of ~2 us, and which regime a
+// run lands in depends on what else the host does; a ceiling measured in the
+// same run pays the same wakes, so the ratio, not an absolute time, says how
+// much the library loses. For steadier ratios use
 //   --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 // (the ratios then use the median of the repetitions).
 #include <sys/mman.h>
@@ -72,6 +76,8 @@ using namespace std::chrono_literals;
 
 using Hybrid = transports::ShmHybrid<transports::UdsSeqpacket>;
 using IncrementSession = Session<Hybrid, framing::Nipc, codecs::Increment>;
+using FixedSpinHybrid = transports::ShmHybrid<transports::UdsSeqpacket, transports::FixedPacing>;
+using FixedSpinSession = Session<FixedSpinHybrid, framing::Nipc, codecs::Increment>;
 
 using bench::batch_message_size;
 using bench::max_batch_items;
@@ -217,46 +223,15 @@ void netipc_shm_increment_batch_pingpong(benchmark::State& state) {
 }
 BENCHMARK(netipc_shm_increment_batch_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
 
-// --- ratio report ----------------------------------------------------------
-
-// A round trip slower than this means the VM's slow-wake regime: in the fast
-// one the raw round trips and the small netipc ones take ~4-5 us; in the slow
-// one every cross-thread wake costs tens of microseconds, and runs that flip
-// between regimes land in between. The ratios of such a run mean nothing.
-constexpr double slow_regime_round_trip_us = 10.0;
-
-// Warns about every benchmark of this run whose round trip says the slow
-// regime. The regime can flip in the middle of a run, so the small netipc
-// benchmarks are checked too (the 256-item netipc batch is not: it takes
-// ~9.5 us in the fast regime).
-void warn_if_slow_regime(const netipc::bench::RecordingReporter& reporter) {
-    struct Probe {
-        const char* key;
-        double items_per_trip;
-    };
-    std::string slow;
-    for (const Probe probe :
-         {Probe{"raw_shm_timed_pingpong", 1}, Probe{"raw_shm_untimed_pingpong", 1},
-          Probe{"raw_shm_timed_batch_pingpong/16", 16},
-          Probe{"raw_shm_timed_batch_pingpong/256", 256}, Probe{"netipc_shm_increment_pingpong", 1},
-          Probe{"netipc_shm_increment_batch_pingpong/16", 16}}) {
-        const auto rate = reporter.rate(probe.key);
-        if (!rate || *rate <= 0) {
-            continue;
-        }
-        const double round_trip_us = 1e6 * probe.items_per_trip / *rate;
-        if (round_trip_us > slow_regime_round_trip_us) {
-            slow += std::string(slow.empty() ? "" : ", ") + probe.key + " "
-                    + std::to_string(static_cast<int>(round_trip_us)) + " us";
-        }
-    }
-    if (!slow.empty()) {
-        std::printf(
-            "warning: slow-wake regime, the ratios below are meaningless (round trips "
-            "over %.0f us: %s)\n",
-            slow_regime_round_trip_us, slow.c_str());
-    }
+void netipc_shm_fixed_spin_pingpong(benchmark::State& state) {
+    bench::increment_pingpong<FixedSpinSession>(state, true);
 }
+BENCHMARK(netipc_shm_fixed_spin_pingpong)->UseRealTime();
+
+void netipc_shm_fixed_spin_batch_pingpong(benchmark::State& state) {
+    bench::increment_batch_pingpong<FixedSpinSession>(state, true);
+}
+BENCHMARK(netipc_shm_fixed_spin_batch_pingpong)->Arg(16)->UseRealTime();
 
 } // namespace
 
@@ -265,7 +240,6 @@ int main(int argc, char** argv) {
     if (!netipc::bench::run_recording(argc, argv, reporter)) {
         return 1;
     }
-    warn_if_slow_regime(reporter);
     std::printf(
         "raw-timed: spin, then a futex wait with the call's deadline (the protocol's "
         "wait, the primary ceiling); raw-untimed: a futex wait without a timeout (a "
@@ -276,6 +250,13 @@ int main(int argc, char** argv) {
                                "netipc_shm_increment_pingpong", "raw_shm_untimed_pingpong");
     netipc::bench::print_ratio(reporter, "raw-timed/raw-untimed shm single (cost of the timeout)",
                                "raw_shm_timed_pingpong", "raw_shm_untimed_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc adaptive/fixed spin shm single",
+                               "netipc_shm_increment_pingpong", "netipc_shm_fixed_spin_pingpong");
+    netipc::bench::print_ratio(reporter, "netipc adaptive/fixed spin shm batch/16",
+                               "netipc_shm_increment_batch_pingpong/16",
+                               "netipc_shm_fixed_spin_batch_pingpong/16");
+    netipc::bench::print_ratio(reporter, "netipc fixed spin/raw-timed shm single",
+                               "netipc_shm_fixed_spin_pingpong", "raw_shm_timed_pingpong");
     for (const std::uint32_t items : {16U, max_batch_items}) {
         const std::string args = std::to_string(items);
         netipc::bench::print_ratio(reporter, "netipc/raw-timed shm batch/" + args + " (primary)",

@@ -117,6 +117,16 @@ struct Nipc {
         return send_message(connection, header, payload, packet_size, deadline);
     }
 
+    // Bytes in front of a payload that send_in_place() writes headers into.
+    static constexpr std::size_t header_room = wire::message_header_size;
+
+    template <PacketConnection Connection>
+    static Result<void> send_in_place(Connection& connection, const wire::MessageHeader& header,
+                                      wire::MutableBytes message, std::uint32_t packet_size,
+                                      Deadline deadline) {
+        return send_message_in_place(connection, header, message, packet_size, deadline);
+    }
+
 private:
     // Every packet connection carries the baseline profile itself; a data
     // plane adds its own.

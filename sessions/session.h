@@ -136,14 +136,15 @@ public:
     // One request, one response. The view borrows the session's buffer.
     Result<typename C::ResponseView> call(const typename C::Request& request, Deadline deadline,
                                           const AbortSignal* abort = nullptr) {
-        auto payload = encode_request(request, outgoing_);
-        if (!payload) {
-            return std::unexpected(payload.error());
+        const wire::MutableBytes message = outgoing_message();
+        auto length = encode_request(request, message.subspan(F::header_room));
+        if (!length) {
+            return std::unexpected(length.error());
         }
         const std::uint64_t message_id = next_message_id_++;
-        auto header = wire::make_request_header(C::method, message_id,
-                                                static_cast<std::uint32_t>(payload->size()));
-        auto response = exchange(header, *payload, deadline, abort);
+        auto header =
+            wire::make_request_header(C::method, message_id, static_cast<std::uint32_t>(*length));
+        auto response = exchange(header, message.first(F::header_room + *length), deadline, abort);
         if (!response) {
             return std::unexpected(response.error());
         }
@@ -177,7 +178,8 @@ public:
             on_item(0U, *view);
             return {};
         }
-        auto batch = wire::BatchBuilder::sized(outgoing_, count);
+        const wire::MutableBytes message = outgoing_message();
+        auto batch = wire::BatchBuilder::sized(message.subspan(F::header_room), count);
         for (const auto& request : requests) {
             auto slot = batch.reserve(C::request_size(request));
             if (!slot) {
@@ -196,7 +198,7 @@ public:
             wire::make_request_header(C::method, message_id, static_cast<std::uint32_t>(*length));
         header.flags = wire::flags::batch;
         header.item_count = count;
-        auto response = exchange(header, wire::Bytes(outgoing_.data(), *length), deadline, abort);
+        auto response = exchange(header, message.first(F::header_room + *length), deadline, abort);
         if (!response) {
             return std::unexpected(response.error());
         }
@@ -240,8 +242,10 @@ public:
             return refuse_foreign(header, deadline);
         }
         const bool batch = header.is_batch() && header.item_count > 1;
-        auto answered =
-            batch ? answer_batch(*request, handler) : answer_single(request->payload, handler);
+        const wire::MutableBytes message = outgoing_message();
+        const wire::MutableBytes room = message.subspan(F::header_room);
+        auto answered = batch ? answer_batch(*request, handler, room)
+                              : answer_single(request->payload, handler, room);
         if (!answered) {
             send_terminal_status(header.message_id, answered.error().status, deadline);
             return std::unexpected(answered.error().error);
@@ -252,8 +256,8 @@ public:
             response.flags = wire::flags::batch;
             response.item_count = header.item_count;
         }
-        return F::send(connection_, response, wire::Bytes(outgoing_.data(), *answered),
-                       send_packet_size_, deadline);
+        return F::send_in_place(connection_, response, message.first(F::header_room + *answered),
+                                send_packet_size_, deadline);
     }
 
     // --- raw Level 1 API --------------------------------------------------
@@ -261,9 +265,8 @@ public:
     // A message over the negotiated limits is refused before anything is
     // sent (Errc::message_too_large): the session stays usable.
     Result<void> send(const wire::MessageHeader& header, wire::Bytes payload, Deadline deadline) {
-        const auto& limits = role_ == Role::client ? parameters_.requests : parameters_.responses;
-        if (auto within = wire::check_limits(header, limits); !within) {
-            return fail(Errc::message_too_large, within.error().detail);
+        if (auto within = within_outgoing_limits(header); !within) {
+            return within;
         }
         return F::send(connection_, header, payload, send_packet_size_, deadline);
     }
@@ -306,7 +309,22 @@ private:
               packet_size_for(connection_, parameters, outgoing_limits(parameters, role))),
           receiver_(incoming_limits(parameters, role),
                     packet_size_for(connection_, parameters, incoming_limits(parameters, role))),
-          outgoing_(outgoing_limits(parameters, role).max_payload_bytes) {}
+          outgoing_(F::header_room + outgoing_limits(parameters, role).max_payload_bytes) {}
+
+    // Where the next outgoing message is built: F::header_room bytes for the
+    // framing's headers, then the payload (at most the negotiated ceiling).
+    // A data plane that lends its outgoing area (InPlaceSend) is used
+    // directly, so the message is built where the peer reads it and never
+    // copied; otherwise the session's own buffer.
+    wire::MutableBytes outgoing_message() noexcept {
+        if constexpr (InPlaceSend<Connection>) {
+            if (const wire::MutableBytes area = connection_.send_area();
+                area.size() >= outgoing_.size()) {
+                return area.first(outgoing_.size());
+            }
+        }
+        return wire::MutableBytes(outgoing_);
+    }
 
     static const wire::DirectionalLimits& outgoing_limits(const Parameters& parameters, Role role) {
         return role == Role::client ? parameters.requests : parameters.responses;
@@ -416,23 +434,35 @@ private:
                                                       : wire::TransportStatus::internal_error});
     }
 
-    static Result<wire::Bytes> encode_request(const typename C::Request& request,
-                                              std::vector<std::byte>& buffer) {
-        const std::size_t size = C::request_size(request);
-        if (size > buffer.size()) {
-            return fail(Errc::message_too_large, "request exceeds the negotiated payload ceiling");
+    // A message over the negotiated limits of this side's sending direction
+    // is refused before anything is sent: the session stays usable.
+    Result<void> within_outgoing_limits(const wire::MessageHeader& header) const {
+        if (auto within = wire::check_limits(header, outgoing_limits(parameters_, role_));
+            !within) {
+            return fail(Errc::message_too_large, within.error().detail);
         }
-        auto written = C::encode_request(request, wire::MutableBytes(buffer.data(), size));
-        if (!written) {
-            return std::unexpected(written.error());
-        }
-        return wire::Bytes(buffer.data(), *written);
+        return {};
     }
 
-    // Sends a request and waits for the response with the same message_id.
-    Result<Received> exchange(const wire::MessageHeader& header, wire::Bytes payload,
+    // Encodes `request` at the start of `payload_room`; its length.
+    static Result<std::size_t> encode_request(const typename C::Request& request,
+                                              wire::MutableBytes payload_room) {
+        const std::size_t size = C::request_size(request);
+        if (size > payload_room.size()) {
+            return fail(Errc::message_too_large, "request exceeds the negotiated payload ceiling");
+        }
+        return C::encode_request(request, payload_room.first(size));
+    }
+
+    // Sends a request built in place (`message`: header room + payload) and
+    // waits for the response with the same message_id.
+    Result<Received> exchange(const wire::MessageHeader& header, wire::MutableBytes message,
                               Deadline deadline, const AbortSignal* abort) {
-        if (auto sent = send(header, payload, deadline); !sent) {
+        if (auto within = within_outgoing_limits(header); !within) {
+            return std::unexpected(within.error());
+        }
+        if (auto sent = F::send_in_place(connection_, header, message, send_packet_size_, deadline);
+            !sent) {
             return std::unexpected(sent.error());
         }
         auto response = receive(deadline, abort);
@@ -462,12 +492,12 @@ private:
     }
 
     template <class Handler>
-    Answer answer_single(wire::Bytes payload, Handler& handler) {
+    Answer answer_single(wire::Bytes payload, Handler& handler, wire::MutableBytes room) {
         auto view = C::decode_request(payload);
         if (!view) {
             return malformed(view.error());
         }
-        typename C::ResponseBuilder builder{wire::MutableBytes(outgoing_)};
+        typename C::ResponseBuilder builder{room};
         if (auto handled = handler(*view, builder); !handled) {
             return not_built_or_failed(handled.error());
         }
@@ -497,12 +527,12 @@ private:
     }
 
     template <class Handler>
-    Answer answer_batch(const Received& request, Handler& handler) {
+    Answer answer_batch(const Received& request, Handler& handler, wire::MutableBytes room) {
         auto items = batch_items(request);
         if (!items) {
             return malformed(items.error());
         }
-        auto batch = wire::BatchBuilder::sized(outgoing_, items->size());
+        auto batch = wire::BatchBuilder::sized(room, items->size());
         for (std::uint32_t i = 0; i < items->size(); ++i) {
             auto view = C::decode_request((*items)[i]);
             if (!view) {
@@ -538,7 +568,8 @@ private:
     Role role_;
     std::uint32_t send_packet_size_;
     typename F::Receiver receiver_;
-    std::vector<std::byte> outgoing_;   // requests (client) or responses (server)
+    // Requests (client) or responses (server), after F::header_room bytes.
+    std::vector<std::byte> outgoing_;
     std::uint64_t next_message_id_ = 1; // the first request of a session is id 1
     bool dropped_data_plane_ = false;
 };

@@ -35,11 +35,19 @@ inline constexpr std::uint32_t default_server_duration_s = 30;
 inline constexpr std::uint32_t snapshot_items = 16;
 
 // The profiles a scenario offers (client) or accepts (server).
-enum class Plane : std::uint8_t { uds, shm };
+// uds: the baseline socket. shm: the SHM data plane with netipc's default
+// adaptive spin. shm_fixed_spin: the same plane with the protocol's fixed
+// spin only (ShmHybrid<..., FixedPacing>), so the matrix can show what the
+// adaptive wait gains and costs; the wire is the same.
+enum class Plane : std::uint8_t { uds, shm, shm_fixed_spin };
+
+constexpr bool uses_shm(Plane plane) noexcept {
+    return plane != Plane::uds;
+}
 
 constexpr std::uint32_t profiles_for(Plane plane) noexcept {
-    return plane == Plane::shm ? wire::profile::baseline | wire::profile::shm_hybrid
-                               : wire::profile::baseline;
+    return uses_shm(plane) ? wire::profile::baseline | wire::profile::shm_hybrid
+                           : wire::profile::baseline;
 }
 
 // The name this implementation goes by in the CSV's client and server

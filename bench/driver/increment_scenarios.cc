@@ -16,25 +16,41 @@
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "services/managed_server.h"
+#include "transports/default_baseline.h"
+#include "transports/posix/shm_hybrid.h"
 
 namespace netipc::bench::driver {
 
 namespace {
 
-using IncrementClient = services::Client<services::IncrementService>;
-using IncrementServer = services::ManagedServer<services::IncrementService>;
+// The default transport (adaptive spin on SHM), and the SHM plane with the
+// protocol's fixed spin only.
+using FixedSpinTransport =
+    transports::ShmHybrid<transports::DefaultBaseline, transports::FixedPacing>;
+
+template <class Transport>
+using IncrementClientOver = services::Client<services::IncrementService, Transport>;
+template <class Transport>
+using IncrementServerOver = services::ManagedServer<services::IncrementService, Transport>;
+using DefaultTransport = services::IncrementService::DefaultTransport;
 
 const char* scenario_name(Plane plane, bool batch) {
-    if (batch) {
-        return plane == Plane::shm ? "shm-batch-ping-pong" : "uds-batch-ping-pong";
+    switch (plane) {
+        case Plane::uds:
+            return batch ? "uds-batch-ping-pong" : "uds-ping-pong";
+        case Plane::shm:
+            return batch ? "shm-batch-ping-pong" : "shm-ping-pong";
+        case Plane::shm_fixed_spin:
+            break;
     }
-    return plane == Plane::shm ? "shm-ping-pong" : "uds-ping-pong";
+    return batch ? "shm-batch-ping-pong-fixed-spin" : "shm-ping-pong-fixed-spin";
 }
 
-std::optional<IncrementClient> connected_client(const ClientArgs& args, Plane plane,
-                                                std::uint32_t batch_items) {
-    auto client = IncrementClient::create({args.run_dir, args.service},
-                                          client_config(args, plane, batch_items));
+template <class Transport>
+std::optional<IncrementClientOver<Transport>> connected_client(const ClientArgs& args, Plane plane,
+                                                               std::uint32_t batch_items) {
+    auto client = IncrementClientOver<Transport>::create({args.run_dir, args.service},
+                                                         client_config(args, plane, batch_items));
     if (!client) {
         (void)std::fprintf(stderr, "client: %s\n", client.error().message().c_str());
         return std::nullopt;
@@ -45,13 +61,12 @@ std::optional<IncrementClient> connected_client(const ClientArgs& args, Plane pl
     return std::move(*client);
 }
 
-} // namespace
-
-int serve_increment(const ServerArgs& args, Plane plane) {
+template <class Transport>
+int serve_increment_over(const ServerArgs& args, Plane plane) {
     ServerLifetime lifetime(args);
     // Batches are dispatched item by item by the server, so one handler
     // serves both the single and the batch scenarios.
-    auto server = IncrementServer::start(
+    auto server = IncrementServerOver<Transport>::start(
         {args.run_dir, args.service}, server_config(args, plane),
         [](const codecs::IncrementView& request) { return request.value + 1; });
     if (!server) {
@@ -61,8 +76,9 @@ int serve_increment(const ServerArgs& args, Plane plane) {
                           [&] { return (*server)->stats().requests_served; });
 }
 
-int run_increment_client(const ClientArgs& args, Plane plane) {
-    auto client = connected_client(args, plane, 1);
+template <class Transport>
+int run_increment_client_over(const ClientArgs& args, Plane plane) {
+    auto client = connected_client<Transport>(args, plane, 1);
     if (!client) {
         return 1;
     }
@@ -91,8 +107,9 @@ int run_increment_client(const ClientArgs& args, Plane plane) {
     return report(scenario_name(plane, false), measurement);
 }
 
-int run_increment_batch_client(const ClientArgs& args, Plane plane) {
-    auto client = connected_client(args, plane, max_batch_items);
+template <class Transport>
+int run_increment_batch_client_over(const ClientArgs& args, Plane plane) {
+    auto client = connected_client<Transport>(args, plane, max_batch_items);
     if (!client) {
         return 1;
     }
@@ -134,6 +151,25 @@ int run_increment_batch_client(const ClientArgs& args, Plane plane) {
     Measurement measurement;
     measure(args, [&] { return round_trip(sizes.next()); }, measurement);
     return report(scenario_name(plane, true), measurement);
+}
+
+} // namespace
+
+int serve_increment(const ServerArgs& args, Plane plane) {
+    return plane == Plane::shm_fixed_spin ? serve_increment_over<FixedSpinTransport>(args, plane)
+                                          : serve_increment_over<DefaultTransport>(args, plane);
+}
+
+int run_increment_client(const ClientArgs& args, Plane plane) {
+    return plane == Plane::shm_fixed_spin
+               ? run_increment_client_over<FixedSpinTransport>(args, plane)
+               : run_increment_client_over<DefaultTransport>(args, plane);
+}
+
+int run_increment_batch_client(const ClientArgs& args, Plane plane) {
+    return plane == Plane::shm_fixed_spin
+               ? run_increment_batch_client_over<FixedSpinTransport>(args, plane)
+               : run_increment_batch_client_over<DefaultTransport>(args, plane);
 }
 
 } // namespace netipc::bench::driver

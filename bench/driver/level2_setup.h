@@ -90,7 +90,7 @@ bool connect_client(const ClientArgs& args, ClientT& client, Plane plane) {
     }
     const auto session = client.status().session;
     const std::uint32_t wanted =
-        plane == Plane::shm ? wire::profile::shm_hybrid : wire::profile::baseline;
+        uses_shm(plane) ? wire::profile::shm_hybrid : wire::profile::baseline;
     if (!session || session->selected_profile != wanted) {
         // A server that does not offer the plane would turn an SHM row into
         // a UDS one without anyone noticing.

@@ -44,6 +44,15 @@ const std::array subcommands = {
                [](const ServerArgs& a) { return serve_increment(a, Plane::uds); }},
     Subcommand{"uds-batch-ping-pong-client", Kind::client, nullptr,
                [](const ClientArgs& a) { return run_increment_batch_client(a, Plane::uds); }},
+    // The SHM plane with the protocol's fixed spin only (no adaptive wait),
+    // for comparison; the wire is the same, so its peers may be any driver.
+    Subcommand{"shm-fixed-spin-ping-pong-server", Kind::server,
+               [](const ServerArgs& a) { return serve_increment(a, Plane::shm_fixed_spin); }},
+    Subcommand{"shm-fixed-spin-ping-pong-client", Kind::client, nullptr,
+               [](const ClientArgs& a) { return run_increment_client(a, Plane::shm_fixed_spin); }},
+    Subcommand{
+        "shm-fixed-spin-batch-ping-pong-client", Kind::client, nullptr,
+        [](const ClientArgs& a) { return run_increment_batch_client(a, Plane::shm_fixed_spin); }},
     Subcommand{"shm-batch-ping-pong-server", Kind::server,
                [](const ServerArgs& a) { return serve_increment(a, Plane::shm); }},
     Subcommand{"shm-batch-ping-pong-client", Kind::client, nullptr,

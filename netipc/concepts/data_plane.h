@@ -33,6 +33,7 @@
 
 #include "netipc/concepts/transport.h"
 #include "netipc/error.h"
+#include "netipc/wire/bytes.h"
 
 namespace netipc {
 
@@ -52,6 +53,24 @@ concept NegotiatedDataPlane = PacketConnection<C>
                                      } -> std::same_as<Result<void>>;
                                      { const_connection.data_plane_active() } -> std::same_as<bool>;
                                  };
+
+// Optional connection capability: building outgoing messages in place.
+//
+//   send_area() -> wire::MutableBytes   where the next outgoing packet may be
+//                                    built, or empty when it cannot be (no
+//                                    active data plane, say). A send_packet()
+//                                    whose single piece starts at the area's
+//                                    start sends what was built there without
+//                                    copying it.
+//
+// A session builds each message straight into the area when it is there and
+// large enough for the negotiated ceiling (header room included): a
+// shared-memory data plane then publishes the message where it was encoded,
+// with no copy on the sending side.
+template <class C>
+concept InPlaceSend = PacketConnection<C> && requires(C& connection) {
+    { connection.send_area() } noexcept -> std::same_as<wire::MutableBytes>;
+};
 
 // The profile bits a connection's data plane implements; none without one.
 template <class C>

@@ -15,6 +15,14 @@
 //   F::send(conn, header, payload, packet_size, deadline) -> Result<void>
 //       one whole message, chunked as the framing does when header and
 //       payload exceed packet_size;
+//   F::header_room (a std::size_t constant) and
+//   F::send_in_place(conn, header, message, packet_size, deadline)
+//                                               -> Result<void>
+//       the same for a message the caller built after F::header_room bytes
+//       of a buffer it lets the framing write (wire::MutableBytes: room +
+//       payload), so headers go in front of the payload and each packet
+//       leaves as one contiguous piece. Sessions send everything they build
+//       this way; on return the payload bytes are unchanged;
 //   F::Receiver(limits, packet_size)
 //       reassembles messages within `limits` from packets of at most
 //       `packet_size`; receiver.receive(conn, deadline, abort)
@@ -26,6 +34,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 
 #include "netipc/concepts/transport.h"
@@ -49,6 +58,11 @@ concept Framing = PacketConnection<Connection>
                          } -> std::same_as<Result<SessionParameters>>;
                          {
                              F::send(connection, header, payload, std::uint32_t{}, deadline)
+                         } -> std::same_as<Result<void>>;
+                         { F::header_room } -> std::convertible_to<std::size_t>;
+                         {
+                             F::send_in_place(connection, header, wire::MutableBytes{},
+                                              std::uint32_t{}, deadline)
                          } -> std::same_as<Result<void>>;
                          {
                              receiver.receive(connection, deadline, abort)

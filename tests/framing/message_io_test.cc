@@ -131,6 +131,75 @@ TEST_CASE("messages of many sizes survive chunking over many packet sizes", "[fr
     }
 }
 
+TEST_CASE("a message built in place goes out as the reference packets, one piece each",
+          "[framing][vectors]") {
+    const auto vector = testing::load_vector("chunked_string_reverse_packet64");
+    std::string text;
+    while (text.size() < 150) {
+        text.push_back(static_cast<char>('a' + text.size() % 26));
+    }
+    // Header room, then the payload, as a session builds it.
+    std::vector<std::byte> message(wire::message_header_size
+                                   + codecs::StringReverse::request_size(text));
+    const wire::MutableBytes payload =
+        wire::MutableBytes(message).subspan(wire::message_header_size);
+    REQUIRE(codecs::StringReverse::encode_request(text, payload).value() == 159);
+    const std::vector<std::byte> payload_before(payload.begin(), payload.end());
+    const auto header = wire::make_request_header(wire::MethodCode::string_reverse, 5, 159);
+
+    auto [client, server] = LoopbackConnection::make_pair(64);
+    REQUIRE(framing::send_message_in_place(client, header, message, 64, Deadline::after(5s))
+                .has_value());
+    CHECK(client.packets_sent() == vector.packets.size());
+    CHECK(client.pieces_sent() == vector.packets.size());
+    for (const auto& expected : vector.packets) {
+        CHECK(receive_raw(server) == expected);
+    }
+    // The chunk headers written over earlier payload bytes were put back.
+    CHECK(std::vector<std::byte>(payload.begin(), payload.end()) == payload_before);
+}
+
+TEST_CASE("messages built in place survive chunking over many packet sizes", "[framing]") {
+    const std::vector<std::size_t> payload_sizes{0, 1, 31, 32, 33, 64, 159, 1000, 70000};
+    for (const std::uint32_t packet_size : {33U, 40U, 64U, 1024U, 65536U + 32U}) {
+        auto [sender, receiver_end] = LoopbackConnection::make_pair(packet_size);
+        framing::MessageReceiver receiver(roomy, packet_size);
+        std::uint64_t message_id = 1;
+        for (const std::size_t size : payload_sizes) {
+            INFO("packet " << packet_size << " payload " << size);
+            const auto payload = pattern(size);
+            std::vector<std::byte> message(wire::message_header_size);
+            message.insert(message.end(), payload.begin(), payload.end());
+            const auto header = wire::make_request_header(
+                wire::MethodCode::string_reverse, message_id, static_cast<std::uint32_t>(size));
+            REQUIRE(framing::send_message_in_place(sender, header, message, packet_size,
+                                                   Deadline::after(5s))
+                        .has_value());
+            auto received = receiver.receive(receiver_end, Deadline::after(5s));
+            REQUIRE(received.has_value());
+            CHECK(std::vector<std::byte>(received->payload.begin(), received->payload.end())
+                  == payload);
+            CHECK(std::vector<std::byte>(message.begin() + wire::message_header_size, message.end())
+                  == payload);
+            ++message_id;
+        }
+        CHECK(sender.pieces_sent() == sender.packets_sent());
+    }
+}
+
+TEST_CASE("send_message_in_place refuses a header that disagrees with its message", "[framing]") {
+    auto [a, b] = LoopbackConnection::make_pair(64);
+    std::vector<std::byte> message(wire::message_header_size + 10);
+    const auto header = wire::make_request_header(wire::MethodCode::increment, 1, 11);
+    CHECK(framing::send_message_in_place(a, header, message, 64, Deadline::never()).error().code
+          == Errc::invalid_argument);
+    std::vector<std::byte> no_room(8);
+    const auto empty = wire::make_request_header(wire::MethodCode::increment, 1, 0);
+    CHECK(framing::send_message_in_place(a, empty, no_room, 64, Deadline::never()).error().code
+          == Errc::invalid_argument);
+    CHECK(a.packets_sent() == 0);
+}
+
 TEST_CASE("send_message refuses a header that disagrees with its payload", "[framing]") {
     auto [a, b] = LoopbackConnection::make_pair(64);
     const auto payload = pattern(10);

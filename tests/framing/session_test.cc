@@ -633,6 +633,15 @@ struct PlainFraming {
                              wire::Bytes payload, std::uint32_t packet_size, Deadline deadline) {
         return framing::Nipc::send(connection, header, payload, packet_size, deadline);
     }
+    // The least a framing can do for messages built in place: ask for no
+    // room and send the payload the usual way.
+    static constexpr std::size_t header_room = 0;
+    template <class Connection>
+    static Result<void> send_in_place(Connection& connection, const wire::MessageHeader& header,
+                                      wire::MutableBytes message, std::uint32_t packet_size,
+                                      Deadline deadline) {
+        return send(connection, header, message, packet_size, deadline);
+    }
 };
 
 static_assert(Framing<PlainFraming, LoopbackConnection>);

@@ -30,6 +30,7 @@ public:
             incoming_ = std::move(other.incoming_);
             max_packet_ = other.max_packet_;
             packets_sent_ = other.packets_sent_;
+            pieces_sent_ = other.pieces_sent_;
         }
         return *this;
     }
@@ -60,6 +61,7 @@ public:
         }
         outgoing_->packets.push_back(std::move(packet));
         ++packets_sent_;
+        pieces_sent_ += pieces.size();
         outgoing_->ready.notify_all();
         return {};
     }
@@ -102,6 +104,8 @@ public:
     // No descriptor: callers of the double cannot poll it.
     [[nodiscard]] static native_handle_type native_handle() noexcept { return -1; }
     [[nodiscard]] std::size_t packets_sent() const noexcept { return packets_sent_; }
+    // Gather pieces handed to send_packet(), over all packets sent.
+    [[nodiscard]] std::size_t pieces_sent() const noexcept { return pieces_sent_; }
 
     // Ends both directions: blocked and later calls on either end fail
     // with Errc::disconnected. Safe from any thread (the channels are
@@ -140,6 +144,7 @@ private:
     std::shared_ptr<Channel> incoming_;
     std::uint32_t max_packet_;
     std::size_t packets_sent_ = 0;
+    std::size_t pieces_sent_ = 0;
 };
 
 static_assert(PacketConnection<LoopbackConnection>);

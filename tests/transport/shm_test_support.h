@@ -41,6 +41,16 @@ inline void write_file(const std::string& path, const std::vector<std::byte>& by
     ::close(fd);
 }
 
+// `size` bytes counting up from `seed`: a message whose every byte says
+// where it belongs.
+inline std::vector<std::byte> message_of(std::size_t size, std::uint8_t seed) {
+    std::vector<std::byte> bytes(size);
+    for (std::size_t i = 0; i < size; ++i) {
+        bytes[i] = std::byte(static_cast<std::uint8_t>(seed + i));
+    }
+    return bytes;
+}
+
 // Overwrites `value` at `offset` through the file, not the mapping.
 template <class T>
 void patch(const std::string& path, std::size_t offset, T value) {

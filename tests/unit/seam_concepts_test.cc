@@ -199,6 +199,9 @@ struct FramingArchetype {
                                                       Deadline, const AbortSignal*);
     static Result<void> send(ConnectionArchetype&, const wire::MessageHeader&, wire::Bytes,
                              std::uint32_t, Deadline);
+    static constexpr std::size_t header_room = 32;
+    static Result<void> send_in_place(ConnectionArchetype&, const wire::MessageHeader&,
+                                      wire::MutableBytes, std::uint32_t, Deadline);
 };
 
 struct FramingWithoutServerHandshake {
@@ -209,6 +212,9 @@ struct FramingWithoutServerHandshake {
                                                       const AbortSignal*);
     static Result<void> send(ConnectionArchetype&, const wire::MessageHeader&, wire::Bytes,
                              std::uint32_t, Deadline);
+    static constexpr std::size_t header_room = 32;
+    static Result<void> send_in_place(ConnectionArchetype&, const wire::MessageHeader&,
+                                      wire::MutableBytes, std::uint32_t, Deadline);
 };
 
 // A handshake that returns its own parameter type: Level 2 reads the agreed
@@ -227,6 +233,33 @@ struct FramingWithOwnParameters {
                                                   Deadline, const AbortSignal*);
     static Result<void> send(ConnectionArchetype&, const wire::MessageHeader&, wire::Bytes,
                              std::uint32_t, Deadline);
+    static constexpr std::size_t header_room = 32;
+    static Result<void> send_in_place(ConnectionArchetype&, const wire::MessageHeader&,
+                                      wire::MutableBytes, std::uint32_t, Deadline);
+};
+
+// Sends only from a read-only payload: sessions build every message in
+// place, so the seam requires the in-place form too.
+struct FramingWithoutInPlaceSend {
+    using Receiver = ReceiverArchetype;
+    using Received = ReceivedArchetype;
+    static Result<SessionParameters> client_handshake(ConnectionArchetype&,
+                                                      const ClientHandshakeConfig&, Deadline,
+                                                      const AbortSignal*);
+    static Result<SessionParameters> server_handshake(ConnectionArchetype&,
+                                                      const ServerHandshakeConfig&, std::uint64_t,
+                                                      Deadline, const AbortSignal*);
+    static Result<void> send(ConnectionArchetype&, const wire::MessageHeader&, wire::Bytes,
+                             std::uint32_t, Deadline);
+};
+
+// A connection that lends its outgoing area (InPlaceSend), and one whose
+// send_area() may throw.
+struct InPlaceConnection : ConnectionArchetype {
+    wire::MutableBytes send_area() noexcept;
+};
+struct InPlaceConnectionThatThrows : ConnectionArchetype {
+    wire::MutableBytes send_area();
 };
 
 } // namespace
@@ -259,6 +292,12 @@ TEST_CASE("NegotiatedDataPlane: optional, and all of it or nothing", "[concept][
     STATIC_REQUIRE(data_plane_profiles_of<DataPlaneWithoutActivate> == 0);
 }
 
+TEST_CASE("InPlaceSend: optional, and its area never throws", "[concept][transport]") {
+    STATIC_REQUIRE(InPlaceSend<InPlaceConnection>);
+    STATIC_REQUIRE_FALSE(InPlaceSend<ConnectionArchetype>);
+    STATIC_REQUIRE_FALSE(InPlaceSend<InPlaceConnectionThatThrows>);
+}
+
 TEST_CASE("IdleCheck: a Result, not a guess", "[concept][transport]") {
     STATIC_REQUIRE(IdleCheck<IdleCheckArchetype>);
     STATIC_REQUIRE_FALSE(IdleCheck<ConnectionArchetype>);
@@ -269,6 +308,7 @@ TEST_CASE("Framing: the archetype models it, each near-miss does not", "[concept
     STATIC_REQUIRE(Framing<FramingArchetype, ConnectionArchetype>);
     STATIC_REQUIRE_FALSE(Framing<FramingWithoutServerHandshake, ConnectionArchetype>);
     STATIC_REQUIRE_FALSE(Framing<FramingWithOwnParameters, ConnectionArchetype>);
+    STATIC_REQUIRE_FALSE(Framing<FramingWithoutInPlaceSend, ConnectionArchetype>);
     // Not a framing over something that is not a packet connection.
     STATIC_REQUIRE_FALSE(Framing<FramingArchetype, ConnectionWithoutInterrupt>);
 }

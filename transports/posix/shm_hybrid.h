@@ -32,8 +32,11 @@
 // send and receive fails at once, although the region itself still works.
 // An abort signal is noticed within 10 ms (ShmWaitOptions::check_interval).
 // Waits that messages end make no such check: the hot path is spin, then one
-// timed futex wait. One message is in flight per direction: the client
-// waits for each response before its next request (batches are how SHM
+// timed futex wait. How long a receive spins adapts to the session: the
+// protocol's fixed 128 tries while it is idle or lightly used, longer (at
+// most 200 us) while messages arrive at least every 50 us, so a busy session
+// never pays for futex sleeps and wakes (transports/adaptive_spin.h). One message is in flight per
+// direction: the client waits for each response before its next request (batches are how SHM
 // pipelines).
 //
 // Thread-safety: as for the baseline connection; one sender and one receiver
@@ -58,7 +61,9 @@
 
 namespace netipc::transports {
 
-template <Transport Baseline>
+// `Pacing` says how receives spin before they sleep: AdaptivePacing (the
+// default) or FixedPacing (transports/adaptive_spin.h); the wire is the same.
+template <Transport Baseline, class Pacing = AdaptivePacing>
     requires std::same_as<typename Baseline::Address, ServiceAddress>
              && IdleCheck<typename Baseline::Connection>
 class ShmHybrid {
@@ -97,12 +102,18 @@ public:
             if (!region_) {
                 return baseline_.receive_packet(out, deadline, abort);
             }
+            // The first slice is counted from the previous message's arrival,
+            // which the pacing already read off the clock: a receive that a
+            // message ends (the hot path) reads no clock for it. After an
+            // idle spell that slice has passed, so the wait ends at once with
+            // a timeout, the peer check runs, and later slices count from now.
+            auto slice_start = pacing_.last_arrival();
             for (;;) {
-                const auto slice_end = Deadline::Clock::now() + liveness_check_interval;
+                const auto slice_end = slice_start + liveness_check_interval;
                 const Deadline slice = deadline.is_never() || slice_end < deadline.when()
                                            ? Deadline::at(slice_end)
                                            : deadline;
-                auto message = region_->wait(incoming(), last_seen_, slice, abort);
+                auto message = region_->wait(incoming(), last_seen_, slice, abort, &pacing_);
                 if (message && interrupted_.raised()) {
                     return fail(Errc::disconnected, "the connection was interrupted");
                 }
@@ -123,6 +134,7 @@ public:
                 if (auto alive = baseline_.check_idle(); !alive) {
                     return std::unexpected(alive.error());
                 }
+                slice_start = Deadline::Clock::now();
             }
         }
 
@@ -139,6 +151,13 @@ public:
             return baseline_.native_handle();
         }
         [[nodiscard]] bool data_plane_active() const noexcept { return region_.has_value(); }
+
+        // InPlaceSend: with SHM active, the outgoing area itself, so a
+        // session encodes its message where the peer reads it and
+        // send_packet() publishes it without a copy. Empty on the baseline.
+        [[nodiscard]] wire::MutableBytes send_area() noexcept {
+            return region_ ? region_->area(outgoing()) : wire::MutableBytes{};
+        }
 
         // From any thread: ends the session on the baseline; a wait on the
         // region notices at its next liveness check. Every later send and
@@ -247,6 +266,8 @@ public:
         std::optional<ShmRegion> region_;   // the active data plane
         std::optional<ShmRegion> prepared_; // server: made, until HELLO_ACK is out
         std::uint64_t last_seen_ = 0;
+        // How long receive waits spin: longer while the session is busy.
+        AdaptiveSpin pacing_{Pacing::spin_options};
         bool server_ = false;
         InterruptFlag interrupted_;
     };

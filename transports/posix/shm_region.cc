@@ -94,12 +94,61 @@ int futex_wait(std::uint32_t* word, std::uint32_t expected, const timespec* time
     return errno;
 }
 
+// While spinning past the fixed tries, how many tries between clock reads
+// (a clock read costs about as much as one pause hint).
+constexpr std::uint32_t spin_tries_per_clock_read = 16;
+
 void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #else
     std::this_thread::yield();
 #endif
+}
+
+// Spins up to `tries` times (with a pause hint) for the sequence number to
+// move past `last_seen`; whether it did.
+bool spin(std::atomic_ref<std::uint64_t> seq, std::uint64_t last_seen,
+          std::uint32_t tries) noexcept {
+    for (std::uint32_t i = 0; i < tries; ++i) {
+        if (seq.load(std::memory_order_acquire) != last_seen) {
+            return true;
+        }
+        cpu_relax();
+    }
+    return false;
+}
+
+// How long one futex sleep may last when the wait must re-check what a
+// futex cannot watch: an abort signal, or (for a client) the region's owner.
+// nullopt: nothing to watch, sleep until the deadline.
+std::optional<std::chrono::milliseconds> sleep_slice(const ShmWaitOptions& options,
+                                                     bool watch_abort, bool watch_owner) noexcept {
+    if (watch_abort) {
+        return options.check_interval;
+    }
+    if (watch_owner) {
+        return options.owner_check_interval;
+    }
+    return std::nullopt;
+}
+
+enum class SpinOutcome : std::uint8_t { published, aborted, ran_out };
+
+// Spins until the sequence number moves, the abort is raised or `until`
+// passes. The clock and the abort flag (an atomic load) are read once per
+// spin_tries_per_clock_read tries.
+SpinOutcome spin_until(std::atomic_ref<std::uint64_t> seq, std::uint64_t last_seen,
+                       AdaptiveSpin::Clock::time_point until, const AbortSignal* abort) noexcept {
+    do {
+        if (spin(seq, last_seen, spin_tries_per_clock_read)) {
+            return SpinOutcome::published;
+        }
+        if (abort != nullptr && abort->raised()) {
+            return SpinOutcome::aborted;
+        }
+    } while (AdaptiveSpin::Clock::now() < until);
+    return SpinOutcome::ran_out;
 }
 
 // Non-zero, derived from the monotonic clock, so a region created by a
@@ -372,6 +421,11 @@ void ShmRegion::unlink() noexcept {
     }
 }
 
+wire::MutableBytes ShmRegion::area(ShmDirection direction) const noexcept {
+    const auto fields = fields_of(geometry_, direction);
+    return {base() + fields.area_offset, fields.area_capacity};
+}
+
 std::uint64_t ShmRegion::sequence(ShmDirection direction) const noexcept {
     const auto fields = fields_of(geometry_, direction);
     return live_field<std::uint64_t>(base(), fields.seq).load(std::memory_order_acquire);
@@ -398,22 +452,30 @@ Result<std::uint64_t> ShmRegion::publish(ShmDirection direction,
     std::byte* region = base();
     std::byte* cursor = region + fields.area_offset;
     for (const wire::Bytes piece : pieces) {
-        if (!piece.empty()) {
-            std::memcpy(cursor, piece.data(), piece.size());
-            cursor += piece.size();
+        // A piece built in place (area()) is already where it belongs;
+        // memmove, not memcpy, for a caller's piece that overlaps the area.
+        if (!piece.empty() && piece.data() != cursor) {
+            std::memmove(cursor, piece.data(), piece.size());
         }
+        cursor += piece.size();
     }
     live_field<std::uint32_t>(region, fields.len)
         .store(static_cast<std::uint32_t>(size), std::memory_order_release);
-    const std::uint64_t seq =
-        live_field<std::uint64_t>(region, fields.seq).fetch_add(1, std::memory_order_release) + 1;
-    live_field<std::uint32_t>(region, fields.signal).fetch_add(1, std::memory_order_release);
+    // One publisher per direction (the single in-flight rule), so plain
+    // release stores of the incremented values suffice: a locked
+    // read-modify-write would only add a full barrier to every publish.
+    const auto seq_field = live_field<std::uint64_t>(region, fields.seq);
+    const std::uint64_t seq = seq_field.load(std::memory_order_relaxed) + 1;
+    seq_field.store(seq, std::memory_order_release);
+    const auto signal_field = live_field<std::uint32_t>(region, fields.signal);
+    signal_field.store(signal_field.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     futex_wake_one(reinterpret_cast<std::uint32_t*>(region + fields.signal));
     return seq;
 }
 
 Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t last_seen_seq,
-                                       Deadline deadline, const AbortSignal* abort) const noexcept {
+                                       Deadline deadline, const AbortSignal* abort,
+                                       AdaptiveSpin* pacing) const noexcept {
     const auto fields = fields_of(geometry_, direction);
     std::byte* region = base();
     const auto seq_field = live_field<std::uint64_t>(region, fields.seq);
@@ -422,32 +484,51 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
 
     // The server is the region's owner; only a client can outlive it.
     const bool watch_owner = !created_ && owner_pid_ > 0;
-    std::optional<std::chrono::milliseconds> slice;
-    if (abort != nullptr) {
-        slice = options_.check_interval;
-    } else if (watch_owner) {
-        slice = options_.owner_check_interval;
-    }
+    const auto slice = sleep_slice(options_, abort != nullptr, watch_owner);
     bool slept_out = false; // the last futex sleep ran its whole timeout
 
-    auto published = [&] { return read_published(region, fields); };
+    // Every message this wait returns is an arrival the pacing learns from.
+    auto how = AdaptiveSpin::Arrival::spinning;
+    auto arrived = [&] {
+        if (pacing != nullptr) {
+            pacing->arrived(AdaptiveSpin::Clock::now(), how);
+        }
+        return read_published(region, fields);
+    };
 
     if (abort != nullptr && abort->raised()) {
         return fail(Errc::aborted, "the abort signal is raised");
     }
-    for (std::uint32_t i = 0; i < options_.spin_tries; ++i) {
-        if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
-            return published();
-        }
-        cpu_relax();
+    if (spin(seq_field, last_seen_seq, options_.spin_tries)) {
+        return arrived();
     }
+    // A busy session: keep spinning, so the next message finds this side
+    // awake (see transports/adaptive_spin.h).
+    if (const auto budget = pacing != nullptr ? pacing->budget() : std::chrono::nanoseconds{};
+        pacing != nullptr && budget > std::chrono::nanoseconds::zero()) {
+        auto spin_end = AdaptiveSpin::Clock::now() + budget;
+        if (!deadline.is_never()) {
+            spin_end = std::min(spin_end, deadline.when()); // never spin past the deadline
+        }
+        how = AdaptiveSpin::Arrival::extended_spin;
+        switch (spin_until(seq_field, last_seen_seq, spin_end, abort)) {
+            case SpinOutcome::published:
+                return arrived();
+            case SpinOutcome::aborted:
+                return fail(Errc::aborted, "the abort signal is raised");
+            case SpinOutcome::ran_out:
+                pacing->missed();
+                break;
+        }
+    }
+    how = AdaptiveSpin::Arrival::after_sleep;
     for (;;) {
         // Read the futex word before the final sequence check: a publish
         // after this read changes the word, so FUTEX_WAIT returns at once
         // instead of sleeping through it.
         const std::uint32_t signal = signal_field.load(std::memory_order_acquire);
         if (seq_field.load(std::memory_order_acquire) != last_seen_seq) {
-            return published();
+            return arrived();
         }
         if (abort != nullptr && abort->raised()) {
             return fail(Errc::aborted, "the abort signal is raised");

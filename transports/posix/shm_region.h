@@ -34,6 +34,7 @@
 #include "netipc/deadline.h"
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
+#include "transports/adaptive_spin.h"
 #include "transports/posix/shm_region_header.h"
 
 namespace netipc::transports {
@@ -110,7 +111,8 @@ public:
     ~ShmRegion();
 
     // Copies `message` (a whole message, header included) into the
-    // direction's area and publishes it: length (release), sequence
+    // direction's area (unless it already lies there, see area()) and
+    // publishes it: length (release), sequence
     // (release), futex word (release), then FUTEX_WAKE. Returns the new
     // sequence number. Errc::limit_exceeded when it exceeds the area's
     // capacity, Errc::invalid_argument when empty. Never blocks.
@@ -122,7 +124,10 @@ public:
 
     // Waits until the direction's sequence number differs from
     // `last_seen_seq` and returns the message it published. Spins first,
-    // then sleeps on the futex word (see ShmWaitOptions).
+    // then sleeps on the futex word (see ShmWaitOptions). With `pacing`, a
+    // busy session spins longer before it sleeps, and every arrival is
+    // recorded in it (transports/adaptive_spin.h); the caller owns it, one
+    // per waiting thread and direction.
     // Errors, all distinct: Errc::aborted (checked first, so a raised abort
     // wins even over a ready message), Errc::timeout (deadline passed),
     // Errc::disconnected (attached side only: the owning server process no
@@ -130,8 +135,13 @@ public:
     // Errc::protocol_violation (the published length exceeds
     // the area), Errc::os_error (unexpected futex failure).
     Result<ShmMessageView> wait(ShmDirection direction, std::uint64_t last_seen_seq,
-                                Deadline deadline,
-                                const AbortSignal* abort = nullptr) const noexcept;
+                                Deadline deadline, const AbortSignal* abort = nullptr,
+                                AdaptiveSpin* pacing = nullptr) const noexcept;
+
+    // The direction's message area, all of its capacity. A publisher may
+    // build its next message here and publish it from here: publish() does
+    // not copy a piece that already lies where it belongs.
+    [[nodiscard]] wire::MutableBytes area(ShmDirection direction) const noexcept;
 
     // The direction's current sequence number (acquire). A client reads it
     // at attach time as its first `last_seen_seq`.
