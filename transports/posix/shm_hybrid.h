@@ -36,6 +36,11 @@
 // waits for each response before its next request (batches are how SHM
 // pipelines).
 //
+// A region file truncated under the session (see shm_region.h: the SIGBUS
+// guard keeps the process alive) ends this session only: the send or
+// receive that touched it fails with Errc::disconnected ("the session's SHM
+// region file was truncated"), and so does every later call.
+//
 // Thread-safety: as for the baseline connection; one sender and one receiver
 // thread at most.
 #pragma once
@@ -83,6 +88,9 @@ public:
                 return baseline_.send_packet(pieces, deadline);
             }
             auto published = region_->publish(outgoing(), pieces);
+            if (region_->poisoned()) {
+                return region_lost();
+            }
             if (!published) {
                 return std::unexpected(published.error());
             }
@@ -103,6 +111,9 @@ public:
                                            ? Deadline::at(slice_end)
                                            : deadline;
                 auto message = region_->wait(incoming(), last_seen_, slice, abort);
+                if (region_->poisoned()) {
+                    return region_lost();
+                }
                 if (message && interrupted_.raised()) {
                     return fail(Errc::disconnected, "the connection was interrupted");
                 }
@@ -112,6 +123,9 @@ public:
                                     "SHM message larger than the receive buffer");
                     }
                     std::memcpy(out.data(), message->message.data(), message->message.size());
+                    if (region_->poisoned()) {
+                        return region_lost();
+                    }
                     last_seen_ = message->seq;
                     return message->message.size();
                 }
@@ -206,6 +220,13 @@ public:
         friend class ShmHybrid;
         Connection(typename Baseline::Connection baseline, Address address, bool server)
             : baseline_(std::move(baseline)), address_(std::move(address)), server_(server) {}
+
+        // The SIGBUS guard replaced the region with zeros: the file was
+        // truncated under the session, which is over.
+        static std::unexpected<Error> region_lost() noexcept {
+            return fail(Errc::disconnected,
+                        "the session's SHM region file was truncated under it (SIGBUS caught)");
+        }
 
         [[nodiscard]] ShmDirection outgoing() const noexcept {
             return server_ ? ShmDirection::response : ShmDirection::request;
