@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -77,16 +78,31 @@ void wait_for_stats(const Server& server, Done done) {
     }
 }
 
+// A server and two working SHM sessions: the victim (session 1, whose
+// region a test truncates) and another.
+struct TwoSessions {
+    TempRunDir dir;
+    std::unique_ptr<Server> server = start(dir);
+    ShmSession victim = connect(dir);
+    ShmSession other = connect(dir);
+
+    TwoSessions() {
+        CHECK(call(victim, 1) == 2);
+        CHECK(call(other, 10) == 11);
+    }
+
+    static std::unique_ptr<Server> start(const TempRunDir& dir) {
+        auto server = Server::start(dir.address("inc"), {}, plus_one);
+        REQUIRE(server);
+        return std::move(*server);
+    }
+};
+
 } // namespace
 
 TEST_CASE("a region truncated under a client ends that session only", "[shm][sigbus]") {
-    TempRunDir dir;
-    auto server = Server::start(dir.address("inc"), {}, plus_one);
-    REQUIRE(server);
-    auto victim = connect(dir); // session 1
-    auto other = connect(dir);  // session 2
-    CHECK(call(victim, 1) == 2);
-    CHECK(call(other, 10) == 11);
+    TwoSessions fixture;
+    auto& [dir, server, victim, other] = fixture;
 
     truncate_region(dir, 1);
     // The client's request is written into the truncated region: that
@@ -106,22 +122,17 @@ TEST_CASE("a region truncated under a client ends that session only", "[shm][sig
     CHECK(call(fresh, 30) == 31);
     // The server closed the victim's session (its side faulted too, or it
     // saw the client leave).
-    wait_for_stats(**server, [](const auto& stats) { return stats.sessions_active == 2; });
+    wait_for_stats(*server, [](const auto& stats) { return stats.sessions_active == 2; });
 }
 
 TEST_CASE("a region truncated under a server ends that session only", "[shm][sigbus]") {
-    TempRunDir dir;
-    auto server = Server::start(dir.address("inc"), {}, plus_one);
-    REQUIRE(server);
-    auto victim = connect(dir); // session 1
-    auto other = connect(dir);  // session 2
-    CHECK(call(victim, 1) == 2);
-    CHECK(call(other, 10) == 11);
+    TwoSessions fixture;
+    auto& [dir, server, victim, other] = fixture;
 
     // The victim's client stays idle: only the server's worker, waiting for
     // the next request, touches the region, faults, and ends the session.
     truncate_region(dir, 1);
-    wait_for_stats(**server, [](const auto& stats) { return stats.sessions_active == 1; });
+    wait_for_stats(*server, [](const auto& stats) { return stats.sessions_active == 1; });
     CHECK(call(other, 20) == 21);
 
     // The victim's client learns it on its next call.
