@@ -326,24 +326,32 @@ private:
         auto session =
             SessionType::server_over(std::move(connection), handshake_, session_id,
                                      Deadline::after(handshake_timeout_), &worker.handshake_abort);
-        bool evicted = false;
         {
             std::lock_guard lock(mutex_);
             worker.handshaking = false;
             --handshaking_;
-            evicted = worker.evicted;
-            slot_freed_.notify_all(); // an eviction, or the acceptor's view, may change
-        }
-        if (session) {
-            counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
-            if (worker.start_serving(*session)) {
-                serve_requests(*session);
+            if (!session) {
+                // Counted before the slot is free: whoever the slot goes to
+                // next already sees the count.
+                if (session.error().code != Errc::aborted || worker.evicted) {
+                    counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+                }
+                // The slot is free at once, so an eviction in flight (one
+                // whose worker still handshakes) is never mistaken for done.
+                --active_;
+                worker.finished = true;
             }
-            worker.stop_serving();
-            session->close();
-        } else if (session.error().code != Errc::aborted || evicted) {
-            counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+            slot_freed_.notify_all(); // the acceptor's view changed either way
         }
+        if (!session) {
+            return; // `worker` may be reaped from here on
+        }
+        counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
+        if (worker.start_serving(*session)) {
+            serve_requests(*session);
+        }
+        worker.stop_serving();
+        session->close();
         std::lock_guard lock(mutex_);
         --active_;
         worker.finished = true;
