@@ -56,6 +56,12 @@ public:
     void lock();
     void unlock() noexcept;
 
+    // Whether a writer holds the lock or waits for it (new readers then wait
+    // behind it). A snapshot for tests and diagnostics: it may change at once.
+    [[nodiscard]] bool has_writer() const noexcept {
+        return writer_.load(std::memory_order_acquire);
+    }
+
     // Whether readers run the cheap path (a process-wide barrier exists).
     [[nodiscard]] static bool asymmetric() noexcept;
 

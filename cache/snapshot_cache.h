@@ -148,6 +148,11 @@ public:
 
     [[nodiscard]] bool ready() const noexcept { return populated_.load(std::memory_order_acquire); }
 
+    // True while a refresh has built its new index and waits for read guards
+    // to be released before it publishes (a snapshot, for tests and
+    // diagnostics).
+    [[nodiscard]] bool publish_waiting() const noexcept { return mutex_.has_writer(); }
+
     [[nodiscard]] ReadGuard read() const {
         std::shared_lock lock(mutex_);
         const Index* index = current_.get();

@@ -32,6 +32,9 @@ inline constexpr int max_resize_reconnects = 8;
 // Managed server: sessions served at once (one worker thread each).
 inline constexpr std::uint32_t max_sessions = 64;
 // Managed server: how long a new connection may take to send its HELLO.
-inline constexpr milliseconds handshake_timeout{5000};
+// Short, because a silent connection holds a worker until then (unless a
+// newer connection evicts it): a real client's HELLO follows its connect
+// at once.
+inline constexpr milliseconds handshake_timeout{2000};
 
 } // namespace netipc::services::defaults

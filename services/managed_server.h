@@ -26,6 +26,16 @@
 // or hostile client only ever ends its own session. Session ids count up
 // from 1.
 //
+// Handshakes cannot starve the server. Each session slot (a worker thread)
+// first runs the handshake, bounded by ServerConfig::handshake_timeout
+// (default 2 s), then serves. When every slot is taken and at least one of
+// them is still waiting for its client's HELLO, the acceptor takes the next
+// connection and ends the OLDEST such handshake to make room (counted in
+// ServerStats::handshakes_failed): clients that connect and never speak
+// hold no slot against a client that does, however many of them there are.
+// Only when every slot serves a live session do new clients wait in the
+// listen backlog.
+//
 // stop() (also run by the destructor) stops accepting, wakes every session
 // through its connection's interrupt() (even one blocked sending to a client
 // that never reads), joins every thread, and closes the listener, which
@@ -142,20 +152,28 @@ public:
         stats.sessions_failed = counters_.sessions_failed.load(std::memory_order_relaxed);
         stats.accept_failures = counters_.accept_failures.load(std::memory_order_relaxed);
         std::lock_guard lock(mutex_);
-        stats.sessions_active = active_;
+        stats.sessions_active = active_ - handshaking_;
+        stats.handshakes_pending = handshaking_;
         return stats;
     }
 
 private:
     // One session thread, and the session stop() interrupts to wake it.
     struct Worker {
+        explicit Worker(AbortSignal abort) : handshake_abort(std::move(abort)) {}
+
         std::thread thread;
+        // Ends this worker's handshake: raised by stop() and by an eviction.
+        AbortSignal handshake_abort;
         std::mutex session_mutex;
         SessionType* session = nullptr; // guarded by session_mutex; set while it serves
         bool interrupted = false;       // guarded by session_mutex
+        bool handshaking = true;        // guarded by the server's mutex_
+        bool evicted = false;           // guarded by the server's mutex_
         bool finished = false;          // guarded by the server's mutex_
 
         void interrupt() {
+            handshake_abort.raise();
             std::lock_guard lock(session_mutex);
             interrupted = true;
             if (session != nullptr) {
@@ -227,7 +245,10 @@ private:
             {
                 std::unique_lock lock(mutex_);
                 reap_finished_workers();
-                slot_freed_.wait(lock, [this] { return stopping_ || active_ < max_sessions_; });
+                // A slot is free, or one can be freed from a handshake.
+                slot_freed_.wait(lock, [this] {
+                    return stopping_ || active_ < max_sessions_ || oldest_evictable() != nullptr;
+                });
                 if (stopping_) {
                     return;
                 }
@@ -237,18 +258,24 @@ private:
                 if (connection.error().code == Errc::aborted) {
                     return;
                 }
-                // E.g. EMFILE: back off briefly rather than spin; stop() wakes us.
-                counters_.accept_failures.fetch_add(1, std::memory_order_relaxed);
-                std::unique_lock lock(mutex_);
-                slot_freed_.wait_for(lock, accept_backoff, [this] { return stopping_; });
+                back_off_after_accept_failure();
                 continue;
             }
-            std::lock_guard lock(mutex_);
+            // The handshake's own abort signal, so that it alone can be ended.
+            auto handshake_abort = AbortSignal::create();
+            if (!handshake_abort) {
+                connection->close();
+                back_off_after_accept_failure();
+                continue;
+            }
+            std::unique_lock lock(mutex_);
+            slot_freed_.wait(lock, [this] { return stopping_ || make_room(); });
             if (stopping_) {
                 return; // the connection closes; its client sees a disconnect
             }
             ++active_;
-            auto& worker = workers_.emplace_back();
+            ++handshaking_;
+            auto& worker = workers_.emplace_back(std::move(*handshake_abort));
             worker.thread = std::thread([this, &worker, session_id = next_session_id_++,
                                          connection = std::move(*connection)]() mutable {
                 serve_session(worker, std::move(connection), session_id);
@@ -256,20 +283,75 @@ private:
         }
     }
 
+    // E.g. EMFILE: back off briefly rather than spin; stop() wakes us.
+    void back_off_after_accept_failure() {
+        counters_.accept_failures.fetch_add(1, std::memory_order_relaxed);
+        std::unique_lock lock(mutex_);
+        slot_freed_.wait_for(lock, accept_backoff, [this] { return stopping_; });
+    }
+
+    // Called with mutex_ held. The oldest worker still in its handshake that
+    // no eviction has ended yet, or nullptr.
+    Worker* oldest_evictable() {
+        for (auto& worker : workers_) {
+            if (worker.handshaking && !worker.evicted) {
+                return &worker;
+            }
+        }
+        return nullptr;
+    }
+
+    // Called with mutex_ held, for a connection waiting for a slot: true
+    // when one is free. Otherwise ends the oldest handshake (unless an
+    // eviction is already on its way; its worker notifies slot_freed_ when
+    // done) and returns false.
+    bool make_room() {
+        if (active_ < max_sessions_) {
+            return true;
+        }
+        for (const auto& worker : workers_) {
+            if (worker.handshaking && worker.evicted) {
+                return false;
+            }
+        }
+        if (Worker* oldest = oldest_evictable(); oldest != nullptr) {
+            oldest->evicted = true;
+            oldest->handshake_abort.raise();
+        }
+        return false;
+    }
+
     void serve_session(Worker& worker, typename T::Connection connection,
                        std::uint64_t session_id) {
-        auto session = SessionType::server_over(std::move(connection), handshake_, session_id,
-                                                Deadline::after(handshake_timeout_), &stop_signal_);
-        if (session) {
-            counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
-            if (worker.start_serving(*session)) {
-                serve_requests(*session);
+        auto session =
+            SessionType::server_over(std::move(connection), handshake_, session_id,
+                                     Deadline::after(handshake_timeout_), &worker.handshake_abort);
+        {
+            std::lock_guard lock(mutex_);
+            worker.handshaking = false;
+            --handshaking_;
+            if (!session) {
+                // Counted before the slot is free: whoever the slot goes to
+                // next already sees the count.
+                if (session.error().code != Errc::aborted || worker.evicted) {
+                    counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+                }
+                // The slot is free at once, so an eviction in flight (one
+                // whose worker still handshakes) is never mistaken for done.
+                --active_;
+                worker.finished = true;
             }
-            worker.stop_serving();
-            session->close();
-        } else if (session.error().code != Errc::aborted) {
-            counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+            slot_freed_.notify_all(); // the acceptor's view changed either way
         }
+        if (!session) {
+            return; // `worker` may be reaped from here on
+        }
+        counters_.sessions_accepted.fetch_add(1, std::memory_order_relaxed);
+        if (worker.start_serving(*session)) {
+            serve_requests(*session);
+        }
+        worker.stop_serving();
+        session->close();
         std::lock_guard lock(mutex_);
         --active_;
         worker.finished = true;
@@ -326,8 +408,9 @@ private:
     std::mutex stop_mutex_;
     mutable std::mutex mutex_;
     std::condition_variable slot_freed_;
-    std::list<Worker> workers_; // guarded by mutex_
-    std::uint64_t active_ = 0;  // guarded by mutex_
+    std::list<Worker> workers_;     // guarded by mutex_, oldest first
+    std::uint64_t active_ = 0;      // guarded by mutex_: workers, handshaking or serving
+    std::uint64_t handshaking_ = 0; // guarded by mutex_: of those, still in the handshake
     std::uint64_t next_session_id_ = 1;
     bool stopping_ = false; // guarded by mutex_
     bool stopped_ = false;  // guarded by mutex_

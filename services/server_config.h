@@ -22,22 +22,28 @@ struct ServerConfig {
     std::uint32_t response_payload_bytes = 0;
     // Packet size limit (0: the transport's maximum).
     std::uint32_t packet_size = 0;
-    // Sessions served at once, one worker thread each (0: 64). Further
-    // clients wait in the listen backlog until a session ends.
+    // Sessions served at once, one worker thread each (0: 64). A worker
+    // first runs its connection's handshake; when every worker is taken, a
+    // new connection ends the oldest handshake still waiting for its HELLO,
+    // and only once every worker serves a session do further clients wait
+    // in the listen backlog until one ends.
     std::uint32_t max_sessions = 0;
-    // How long a new connection may take to complete its handshake (0: 5 s).
+    // How long a new connection may take to send its HELLO and complete the
+    // handshake (0: 2 s). A client that says nothing is closed after it.
     std::chrono::milliseconds handshake_timeout{0};
 };
 
 // Counters of a running server; each is read atomically on its own.
 struct ServerStats {
-    std::uint64_t sessions_accepted = 0; // handshakes completed
-    std::uint64_t sessions_active = 0;   // sessions being served now
-    std::uint64_t handshakes_failed = 0; // connections refused or lost in HELLO
-    std::uint64_t requests_served = 0;   // messages answered OK (a batch counts once)
-    std::uint64_t handler_failures = 0;  // answered INTERNAL_ERROR
-    std::uint64_t sessions_failed = 0;   // ended by a protocol or transport error
-    std::uint64_t accept_failures = 0;   // listener errors (e.g. descriptor exhaustion)
+    std::uint64_t sessions_accepted = 0;  // handshakes completed
+    std::uint64_t sessions_active = 0;    // sessions being served now (handshake done)
+    std::uint64_t handshakes_pending = 0; // connections accepted, handshake not done yet
+    std::uint64_t handshakes_failed = 0;  // connections refused, timed out, lost or
+                                          // evicted (see max_sessions) in the handshake
+    std::uint64_t requests_served = 0;    // messages answered OK (a batch counts once)
+    std::uint64_t handler_failures = 0;   // answered INTERNAL_ERROR
+    std::uint64_t sessions_failed = 0;    // ended by a protocol or transport error
+    std::uint64_t accept_failures = 0;    // listener errors (e.g. descriptor exhaustion)
 };
 
 } // namespace netipc::services

@@ -31,6 +31,7 @@
 #include "services/managed_server.h"
 #include "services/string_reverse_service.h"
 #include "sessions/session.h"
+#include "tests/support/sigpipe_probe.h"
 
 namespace {
 
@@ -223,6 +224,23 @@ TEST_CASE("the end of the stream in the middle of a frame is a disconnect",
     auto got = server->receive_packet(buffer, soon(), nullptr);
     REQUIRE_FALSE(got);
     CHECK(got.error().code == Errc::disconnected);
+}
+
+TEST_CASE("a send to a closed peer is disconnected, never a SIGPIPE",
+          "[examples][tcp][transport]") {
+    auto pair = connected_pair();
+    pair.server.close();
+    // The first sends may still be taken by the kernel; once the peer's
+    // reset is back, a send fails (EPIPE), which without MSG_NOSIGNAL would
+    // raise SIGPIPE.
+    Result<void> sent;
+    bool raised = false;
+    while (sent.has_value() && !raised) {
+        raised = netipc::testing::raises_sigpipe([&] { sent = send_text(pair.client, "x"); });
+    }
+    CHECK_FALSE(raised);
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error().code == Errc::disconnected);
 }
 
 // --- Session over TCP -----------------------------------------------------------------

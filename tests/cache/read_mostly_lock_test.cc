@@ -1,11 +1,11 @@
 // ReadMostlyLock: mutual exclusion between the writer and readers (checked
 // on plain, non-atomic data so tsan sees any race), nesting while a writer
 // waits, more reader threads than slots, and a writer that readers cannot
-// starve.
+// starve. Threads are ordered by events (ReadMostlyLock::has_writer(),
+// counters the threads set), never by sleeping.
 #include "cache/read_mostly_lock.h"
 
 #include <atomic>
-#include <chrono>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -14,7 +14,6 @@
 #include <catch2/catch.hpp>
 
 using netipc::cache::ReadMostlyLock;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -79,8 +78,11 @@ TEST_CASE("a reader may nest while a writer waits", "[os][read_mostly_lock]") {
         const std::unique_lock guard(lock);
         written = true;
     });
-    std::this_thread::sleep_for(20ms); // let the writer start waiting
-    lock.lock_shared();                // nested: must not wait for the writer
+    // The writer has announced itself (and now waits for this reader).
+    while (!lock.has_writer()) {
+        std::this_thread::yield();
+    }
+    lock.lock_shared(); // nested: must not wait for the writer
     CHECK_FALSE(written.load());
     lock.unlock_shared();
     CHECK_FALSE(written.load()); // still inside the outer guard
@@ -94,7 +96,6 @@ TEST_CASE("more reader threads than slots still exclude the writer", "[os][read_
     constexpr unsigned threads = ReadMostlyLock::reader_slots + 16;
     std::atomic<unsigned> inside{0};
     std::atomic<bool> release{false};
-    std::atomic<bool> writer_done{false};
     std::atomic<unsigned> inside_when_written{~0U};
     std::vector<std::thread> readers;
     readers.reserve(threads);
@@ -103,21 +104,24 @@ TEST_CASE("more reader threads than slots still exclude the writer", "[os][read_
             const std::shared_lock guard(lock);
             ++inside;
             while (!release.load()) {
-                std::this_thread::sleep_for(1ms);
+                std::this_thread::yield();
             }
             --inside;
         });
     }
+    // Every reader, slotted or overflowing, is inside before the writer asks.
     while (inside.load() < threads) {
-        std::this_thread::sleep_for(1ms);
+        std::this_thread::yield();
     }
     std::thread writer([&] {
         const std::unique_lock guard(lock);
         inside_when_written = inside.load();
-        writer_done = true;
     });
-    std::this_thread::sleep_for(20ms);
-    CHECK_FALSE(writer_done.load()); // every reader, slotted or not, holds it out
+    while (!lock.has_writer()) {
+        std::this_thread::yield();
+    }
+    // The writer is waiting while every reader holds the lock; it must get
+    // in only once all of them have left.
     release = true;
     for (auto& reader : readers) {
         reader.join();
@@ -126,25 +130,82 @@ TEST_CASE("more reader threads than slots still exclude the writer", "[os][read_
     CHECK(inside_when_written.load() == 0);
 }
 
+TEST_CASE("a reader arriving while a writer waits queues behind the writer",
+          "[os][read_mostly_lock]") {
+    // Overlapping readers starve the writer of a reader-preferring lock
+    // (glibc's shared_mutex): here a second reader arrives while the first
+    // still holds the lock and the writer already waits. It must not get in
+    // before the writer.
+    ReadMostlyLock lock;
+    std::atomic<bool> first_inside{false};
+    std::atomic<bool> first_release{false};
+    std::atomic<bool> second_inside{false};
+    std::atomic<bool> second_was_inside_when_written{true};
+    std::thread first([&] {
+        const std::shared_lock guard(lock);
+        first_inside = true;
+        while (!first_release.load()) {
+            std::this_thread::yield();
+        }
+    });
+    while (!first_inside.load()) {
+        std::this_thread::yield();
+    }
+    std::thread writer([&] {
+        const std::unique_lock guard(lock);
+        second_was_inside_when_written = second_inside.load();
+    });
+    while (!lock.has_writer()) {
+        std::this_thread::yield();
+    }
+    // The writer announced itself before the second reader even started.
+    std::thread second([&] {
+        const std::shared_lock guard(lock);
+        second_inside = true;
+    });
+    first_release = true;
+    first.join();
+    writer.join();
+    second.join();
+    CHECK_FALSE(second_was_inside_when_written.load());
+    CHECK(second_inside.load()); // and it got in after the writer
+}
+
 TEST_CASE("a steady stream of readers cannot starve the writer", "[os][read_mostly_lock]") {
     ReadMostlyLock lock;
     std::atomic<bool> done{false};
+    std::atomic<unsigned> inside{0};
     std::vector<std::thread> readers;
     readers.reserve(4);
     for (int r = 0; r < 4; ++r) {
         readers.emplace_back([&] {
             while (!done.load()) {
                 const std::shared_lock guard(lock);
+                ++inside;
                 std::this_thread::yield(); // overlap with the other readers
+                --inside;
             }
         });
     }
-    for (int i = 0; i < 200; ++i) {
-        const std::unique_lock guard(lock); // would hang if starved
+    constexpr int writes = 200;
+    int written = 0;
+    int readers_inside_while_writing = 0;
+    for (int i = 0; i < writes; ++i) {
+        // Ask only while a reader holds the lock, so every write has to get
+        // past readers that keep coming (a starved writer hangs here).
+        while (inside.load() == 0) {
+            std::this_thread::yield();
+        }
+        const std::unique_lock guard(lock);
+        if (inside.load() != 0) {
+            ++readers_inside_while_writing;
+        }
+        ++written;
     }
     done = true;
     for (auto& reader : readers) {
         reader.join();
     }
-    SUCCEED("the writer got in 200 times");
+    CHECK(written == writes);
+    CHECK(readers_inside_while_writing == 0);
 }

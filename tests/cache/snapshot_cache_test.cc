@@ -22,7 +22,6 @@
 
 namespace {
 
-using namespace std::chrono_literals;
 using netipc::Errc;
 using netipc::Result;
 using netipc::cache::CgroupsIndex;
@@ -363,7 +362,11 @@ TEST_CASE("a refresh publishes only after readers release their guards",
             (void)cache->refresh();
             published = true;
         });
-        std::this_thread::sleep_for(50ms);
+        // The refresh has fetched and built the new index and now waits
+        // for this guard.
+        while (!cache->publish_waiting()) {
+            std::this_thread::yield();
+        }
         // Still the old index, and the view into it still valid.
         CHECK_FALSE(published.load());
         CHECK(guard->generation() == 1);

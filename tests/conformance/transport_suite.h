@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "netipc/abort_signal.h"
-#include "tests/conformance/blocked_thread.h"
 #include "tests/conformance/fixture.h"
+#include "tests/support/blocked_thread.h"
 
 namespace netipc::conformance {
 
@@ -72,9 +72,9 @@ inline AbortSignal make_abort() {
 // blocked_thread.h), while the calling thread makes its call.
 template <class Action>
 std::future<void> when_blocked(Action action) {
-    const pid_t caller = this_thread_id();
+    const pid_t caller = testing::this_thread_id();
     return std::async(std::launch::async, [caller, action = std::move(action)]() mutable {
-        wait_until_blocked(caller);
+        testing::wait_until_blocked(caller);
         action();
     });
 }

@@ -1,10 +1,12 @@
 // ManagedServer: many concurrent clients, batch dispatch order, hostile and
-// malformed clients, the session limit, and a shutdown that joins every
+// malformed clients (also silent ones: handshake eviction and timeout), the
+// session limit, and a shutdown that joins every
 // thread and leaves no file behind.
 #include "services/managed_server.h"
 
 #include <sys/socket.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -46,10 +48,11 @@ using netipc::testing::TempRunDir;
 namespace fs = std::filesystem;
 
 // The server counts a message after answering it, so a client can see the
-// answer before the count moves: wait (bounded) for it to catch up.
+// answer before the count moves: wait for it to catch up.
 template <class Server>
 std::uint64_t served_count(const Server& server, std::uint64_t expected) {
-    for (int i = 0; i < 2000 && server.stats().requests_served < expected; ++i) {
+    // No bound of its own: a count that never comes is the test's timeout.
+    while (server.stats().requests_served < expected) {
         std::this_thread::sleep_for(1ms);
     }
     return server.stats().requests_served;
@@ -228,6 +231,73 @@ TEST_CASE("clients beyond max_sessions wait for a free session", "[services][ser
     }
     REQUIRE(ready);
     CHECK(second->call(1)->value == 2);
+}
+
+// Waits (no bound of its own: the test's timeout is) until `done(stats)`.
+template <class Server, class Done>
+void wait_for_stats(const Server& server, Done done) {
+    while (!done(server.stats())) {
+        std::this_thread::sleep_for(1ms);
+    }
+}
+
+TEST_CASE("clients that never say HELLO cannot keep a real client out",
+          "[services][server][hostile]") {
+    // A handshake timeout far beyond anything the test waits for: the real
+    // client can only be served because a silent handshake was evicted, not
+    // because one timed out.
+    TempRunDir dir;
+    auto server = ManagedServer<IncrementService, Baseline>::start(
+        dir.address("inc"), ServerConfig{.max_sessions = 2, .handshake_timeout = 600s}, plus_one);
+    REQUIRE(server);
+    std::vector<Baseline::Connection> silent;
+    for (int i = 0; i < 6; ++i) {
+        auto raw = Baseline::connect(dir.address("inc"), Deadline::after(30s));
+        REQUIRE(raw);
+        silent.push_back(std::move(*raw));
+    }
+    // Every worker is now held by a silent handshake.
+    wait_for_stats(**server, [](const auto& stats) { return stats.handshakes_pending == 2; });
+
+    auto real = Client<IncrementService, Baseline>::create(dir.address("inc"),
+                                                           ClientConfig{.connect_timeout = 60s});
+    REQUIRE(real->refresh());
+    CHECK(real->call(41)->value == 42);
+    // Served while the silent ones are still connected (and this one still
+    // holds a worker of its own).
+    CHECK(silent.size() == 6);
+    const auto stats = (*server)->stats();
+    CHECK(stats.sessions_active == 1);
+    CHECK(stats.handshakes_failed >= 1);
+    CHECK(stats.handshakes_pending <= 1);
+
+    // An evicted silent client sees its connection closed.
+    std::array<std::byte, 64> buffer{};
+    auto first = silent.front().receive_packet(buffer, Deadline::after(60s), nullptr);
+    REQUIRE_FALSE(first);
+    CHECK(first.error().code == Errc::disconnected);
+}
+
+TEST_CASE("a client that never says HELLO is closed after the handshake timeout",
+          "[services][server][hostile]") {
+    TempRunDir dir;
+    auto server = ManagedServer<IncrementService, Baseline>::start(
+        dir.address("inc"), ServerConfig{.handshake_timeout = 50ms}, plus_one);
+    REQUIRE(server);
+    auto silent = Baseline::connect(dir.address("inc"), Deadline::after(30s));
+    REQUIRE(silent);
+    std::array<std::byte, 64> buffer{};
+    // No eviction here (63 workers are free): only the timeout ends it.
+    auto got = silent->receive_packet(buffer, Deadline::after(60s), nullptr);
+    REQUIRE_FALSE(got);
+    CHECK(got.error().code == Errc::disconnected);
+    wait_for_stats(**server, [](const auto& stats) { return stats.handshakes_failed == 1; });
+    CHECK((*server)->stats().handshakes_pending == 0);
+    CHECK((*server)->stats().sessions_accepted == 0);
+
+    auto real = Client<IncrementService, Baseline>::create(dir.address("inc"));
+    REQUIRE(real->refresh());
+    CHECK(real->call(1)->value == 2);
 }
 
 TEMPLATE_TEST_CASE("stop joins every session and removes every endpoint file",

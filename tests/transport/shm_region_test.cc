@@ -20,13 +20,16 @@
 
 #include "netipc/abort_signal.h"
 #include "netipc/deadline.h"
+#include "tests/support/blocked_thread.h"
 #include "tests/transport/shm_test_support.h"
 
 using namespace std::chrono_literals;
 using netipc::AbortSignal;
 using netipc::Deadline;
 using netipc::Errc;
+using netipc::testing::when_blocked;
 using netipc::transports::ShmDirection;
+using netipc::transports::ShmMessageView;
 using netipc::transports::ShmRegion;
 using shm_test::TempDir;
 
@@ -47,6 +50,47 @@ std::vector<std::byte> message_of(std::size_t size, std::uint8_t seed) {
 std::vector<std::byte> copy_of(netipc::wire::Bytes bytes) {
     return {bytes.begin(), bytes.end()};
 }
+
+// Lowers this process's file-size limit (RLIMIT_FSIZE) and ignores SIGXFSZ
+// for as long as it lives; the destructor puts both back, also when an
+// assertion ends the test early, so no later test runs under them.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        if (::getrlimit(RLIMIT_FSIZE, &previous_limit_) != 0) {
+            return;
+        }
+        struct sigaction ignore{};
+        ignore.sa_handler = SIG_IGN;
+        if (::sigaction(SIGXFSZ, &ignore, &previous_action_) != 0) {
+            return;
+        }
+        rlimit lowered = previous_limit_;
+        lowered.rlim_cur = bytes;
+        limited_ = ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
+        ignoring_ = true;
+    }
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+    FileSizeLimit(FileSizeLimit&&) = delete;
+    FileSizeLimit& operator=(FileSizeLimit&&) = delete;
+    ~FileSizeLimit() {
+        if (limited_) {
+            (void)::setrlimit(RLIMIT_FSIZE, &previous_limit_);
+        }
+        if (ignoring_) {
+            (void)::sigaction(SIGXFSZ, &previous_action_, nullptr);
+        }
+    }
+
+    [[nodiscard]] bool active() const noexcept { return limited_ && ignoring_; }
+
+private:
+    rlimit previous_limit_{};
+    struct sigaction previous_action_{};
+    bool limited_ = false;
+    bool ignoring_ = false;
+};
 
 ShmRegion create_region(const std::string& path) {
     auto region = ShmRegion::create(path, request_ceiling, response_ceiling);
@@ -132,15 +176,11 @@ TEST_CASE("a failed allocation stage removes the new file", "[transport][shm]") 
     // EFBIG (SIGXFSZ is ignored meanwhile so it does not end the test).
     const TempDir dir;
     const std::string path = dir.file("svc-0000000000000001.ipcshm");
-    rlimit previous{};
-    REQUIRE(::getrlimit(RLIMIT_FSIZE, &previous) == 0);
-    const auto previous_handler = ::signal(SIGXFSZ, SIG_IGN);
-    rlimit small = previous;
-    small.rlim_cur = 4096;
-    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
-    auto region = ShmRegion::create(path, request_ceiling, response_ceiling);
-    REQUIRE(::setrlimit(RLIMIT_FSIZE, &previous) == 0);
-    (void)::signal(SIGXFSZ, previous_handler);
+    auto region = [&] {
+        const FileSizeLimit limit(4096);
+        REQUIRE(limit.active());
+        return ShmRegion::create(path, request_ceiling, response_ceiling);
+    }();
     REQUIRE_FALSE(region);
     CHECK(region.error() == Errc::os_error);
     CHECK(region.error().sys_errno == EFBIG);
@@ -360,9 +400,11 @@ TEST_CASE("a raised abort wins, before and during a wait", "[transport][shm]") {
         CHECK(result.error() == Errc::aborted);
     }
     SECTION("raised from another thread while waiting") {
-        std::thread raiser([&] { abort->raise(); });
-        const auto result = server.wait(ShmDirection::request, 0, Deadline::never(), &*abort);
-        raiser.join();
+        netipc::Result<ShmMessageView> result = ShmMessageView{};
+        {
+            auto raiser = when_blocked([&] { abort->raise(); });
+            result = server.wait(ShmDirection::request, 0, Deadline::never(), &*abort);
+        }
         REQUIRE_FALSE(result);
         CHECK(result.error() == Errc::aborted);
     }
@@ -484,10 +526,14 @@ TEST_CASE("a waiter that sleeps on the futex is woken by a publish", "[transport
                                     {.spin_tries = 0, .check_interval = 10ms});
     REQUIRE(region);
     bool published = false;
-    std::thread publisher(
-        [&] { published = region->publish(ShmDirection::response, message_of(8, 3)).has_value(); });
-    const auto received = region->wait(ShmDirection::response, 0, Deadline::never());
-    publisher.join();
+    netipc::Result<ShmMessageView> received = ShmMessageView{};
+    {
+        // Published only once this thread sleeps on the futex.
+        auto publisher = when_blocked([&] {
+            published = region->publish(ShmDirection::response, message_of(8, 3)).has_value();
+        });
+        received = region->wait(ShmDirection::response, 0, Deadline::never());
+    }
     CHECK(published);
     REQUIRE(received);
     CHECK(copy_of(received->message) == message_of(8, 3));

@@ -7,9 +7,11 @@
 #include <sys/time.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,8 @@
 #include "netipc/abort_signal.h"
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "tests/support/blocked_thread.h"
+#include "tests/support/sigpipe_probe.h"
 #include "tests/transport/uds_test_support.h"
 #include "transports/default_baseline.h"
 
@@ -26,6 +30,8 @@ using namespace std::chrono_literals;
 using netipc::AbortSignal;
 using netipc::Deadline;
 using netipc::Errc;
+using netipc::testing::raises_sigpipe;
+using netipc::testing::when_blocked;
 using netipc::transports::UdsSeqpacket;
 using uds_test::bytes_of;
 using uds_test::connect_pair;
@@ -232,13 +238,9 @@ TEST_CASE("an abort raised from another thread wakes a blocked receive", "[trans
 
     netipc::Result<std::size_t> outcome = 0;
     {
-        std::jthread receiver([&] {
-            std::array<std::byte, 64> buffer{};
-            outcome = pair.client.receive_packet(buffer, Deadline::never(), &*abort);
-        });
-        // The signal is sticky, so it does not matter whether the receiver
-        // is already waiting when it is raised.
-        abort->raise();
+        auto aborter = when_blocked([&] { abort->raise(); });
+        std::array<std::byte, 64> buffer{};
+        outcome = pair.client.receive_packet(buffer, Deadline::never(), &*abort);
     }
     REQUIRE_FALSE(outcome.has_value());
     REQUIRE(outcome.error() == Errc::aborted);
@@ -280,21 +282,15 @@ void make_non_blocking(int fd) {
     REQUIRE(::fcntl(fd, F_SETFL, static_cast<unsigned>(flags) | O_NONBLOCK) == 0);
 }
 
+// The receive timeout armed on `fd` (-1 us when it cannot be read). No
+// REQUIRE inside: helper threads call it too.
 std::chrono::microseconds armed_receive_timeout(int fd) {
     timeval armed{};
     socklen_t length = sizeof(armed);
-    REQUIRE(::getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &armed, &length) == 0);
+    if (::getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &armed, &length) != 0) {
+        return std::chrono::microseconds(-1);
+    }
     return std::chrono::seconds(armed.tv_sec) + std::chrono::microseconds(armed.tv_usec);
-}
-
-// Sends `text` from another thread once `delay` has passed, so the receive
-// on the test thread is already waiting for it (and fails the test if the
-// send does not happen).
-std::jthread send_later(Connection& sender, std::string text, std::chrono::milliseconds delay) {
-    return std::jthread([&sender, text = std::move(text), delay] {
-        std::this_thread::sleep_for(delay);
-        (void)send_text(sender, text).has_value();
-    });
 }
 
 } // namespace
@@ -334,24 +330,34 @@ TEST_CASE("a longer deadline after a short one still waits for the packet", "[tr
     CHECK(short_timeout > 0us);
     CHECK(short_timeout < 50ms);
 
-    // The packet comes later than the short call's armed timeout would fire.
+    // While the longer receive is blocked, the armed timeout is the longer
+    // one, not the short call's leftover (which would end it too early).
+    const int client_fd = pair.client.native_handle();
+    std::atomic<std::int64_t> armed_while_blocked_us{-1};
     {
-        auto sender = send_later(pair.server, "late", 150ms);
+        auto sender = when_blocked([&] {
+            armed_while_blocked_us = armed_receive_timeout(client_fd).count();
+            (void)send_text(pair.server, "late").has_value();
+        });
         const auto received = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
         REQUIRE(received.has_value());
         CHECK(*received == 4);
     }
-    // The armed timeout was raised for the longer deadline, not left short.
-    CHECK(armed_receive_timeout(pair.client.native_handle()) > 1s);
+    CHECK(std::chrono::microseconds(armed_while_blocked_us.load()) > 1s);
+    CHECK(armed_receive_timeout(client_fd) > 1s);
 
     // A receive without a deadline disarms it and waits as long as it takes.
     {
-        auto sender = send_later(pair.server, "whenever", 50ms);
+        auto sender = when_blocked([&] {
+            armed_while_blocked_us = armed_receive_timeout(client_fd).count();
+            (void)send_text(pair.server, "whenever").has_value();
+        });
         const auto received = pair.client.receive_packet(buffer, Deadline::never(), nullptr);
         REQUIRE(received.has_value());
         CHECK(*received == 8);
     }
-    CHECK(armed_receive_timeout(pair.client.native_handle()) == 0us);
+    CHECK(armed_while_blocked_us.load() == 0);
+    CHECK(armed_receive_timeout(client_fd) == 0us);
 }
 
 TEST_CASE("a socket the caller made non-blocking still waits until the deadline",
@@ -363,13 +369,13 @@ TEST_CASE("a socket the caller made non-blocking still waits until the deadline"
     CHECK(pair.client.receive_packet(buffer, Deadline::after(50ms), nullptr).error()
           == Errc::timeout);
     {
-        auto sender = send_later(pair.server, "waited", 100ms);
+        auto sender = when_blocked([&] { (void)send_text(pair.server, "waited").has_value(); });
         const auto received = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
         REQUIRE(received.has_value());
         CHECK(*received == 6);
     }
     {
-        auto sender = send_later(pair.server, "forever", 50ms);
+        auto sender = when_blocked([&] { (void)send_text(pair.server, "forever").has_value(); });
         const auto received = pair.client.receive_packet(buffer, Deadline::never(), nullptr);
         REQUIRE(received.has_value());
         CHECK(*received == 7);
@@ -384,10 +390,7 @@ TEST_CASE("a peer that closes ends a blocked receive with disconnected", "[trans
     std::array<std::byte, 64> buffer{};
     netipc::Result<std::size_t> outcome = 0;
     {
-        std::jthread closer([&] {
-            std::this_thread::sleep_for(50ms);
-            pair.server.close();
-        });
+        auto closer = when_blocked([&] { pair.server.close(); });
         outcome = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
     }
     REQUIRE_FALSE(outcome.has_value());
@@ -402,11 +405,9 @@ TEST_CASE("an abort signal still ends a receive on a non-blocking socket", "[tra
     REQUIRE(abort.has_value());
     netipc::Result<std::size_t> outcome = 0;
     {
-        std::jthread receiver([&] {
-            std::array<std::byte, 64> buffer{};
-            outcome = pair.client.receive_packet(buffer, Deadline::after(30s), &*abort);
-        });
-        abort->raise();
+        auto aborter = when_blocked([&] { abort->raise(); });
+        std::array<std::byte, 64> buffer{};
+        outcome = pair.client.receive_packet(buffer, Deadline::after(30s), &*abort);
     }
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error() == Errc::aborted);
@@ -426,8 +427,8 @@ TEST_CASE("accept honours its deadline and the abort signal", "[transport][uds]"
 
     netipc::Result<Connection> outcome = Connection();
     {
-        std::jthread acceptor([&] { outcome = listener->accept(Deadline::never(), &*abort); });
-        abort->raise();
+        auto aborter = when_blocked([&] { abort->raise(); });
+        outcome = listener->accept(Deadline::never(), &*abort);
     }
     REQUIRE(outcome.error() == Errc::aborted);
 }
@@ -452,7 +453,7 @@ TEST_CASE("a send into a full peer queue waits for room until its deadline", "[t
     // Once the peer drains, a waiting send completes.
     int drained = 0;
     {
-        std::jthread reader([&] {
+        auto reader = when_blocked([&] {
             std::array<std::byte, 2048> buffer{};
             while (drained < sent + 1) {
                 if (!pair.server.receive_packet(buffer, Deadline::after(30s), nullptr)) {
@@ -481,6 +482,17 @@ TEST_CASE("a peer that closes is seen as disconnected on receive and on send", "
     REQUIRE(pair.client.receive_packet(buffer, Deadline::after(5s), nullptr).error()
             == Errc::disconnected);
     REQUIRE(send_text(pair.client, "anyone?").error() == Errc::disconnected);
+}
+
+TEST_CASE("a send to a closed peer is disconnected, never a SIGPIPE", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    pair.server.close();
+    netipc::Result<void> sent;
+    const bool raised = raises_sigpipe([&] { sent = send_text(pair.client, "anyone?"); });
+    CHECK_FALSE(raised);
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error() == Errc::disconnected);
 }
 
 TEST_CASE("a closed or moved-from connection refuses calls", "[transport][uds]") {

@@ -37,6 +37,7 @@ struct ServeOptions {
     EndpointOptions endpoint;
     std::string data_file;
     std::uint32_t max_sessions = 0;
+    std::uint32_t handshake_timeout_ms = 0;
     std::uint32_t max_request_bytes = 0;
     std::uint32_t max_response_bytes = 0;
     std::uint32_t delay_ms = 0;
@@ -136,6 +137,7 @@ int run_serve(ServeOptions& options) {
 
     services::ServerConfig config = server_config(options.endpoint);
     config.max_sessions = options.max_sessions;
+    config.handshake_timeout = std::chrono::milliseconds(options.handshake_timeout_ms);
     config.request_payload_bytes = options.max_request_bytes;
     config.response_payload_bytes = options.max_response_bytes;
 
@@ -223,6 +225,11 @@ Command add_serve_command(CLI::App& program) {
         ->type_name("FILE");
     add_unsigned_option(*command, "--max-sessions", options->max_sessions,
                         "Sessions served at once (default 64)", std::uint32_t{1});
+    add_unsigned_option(*command, "--handshake-timeout", options->handshake_timeout_ms,
+                        "How long a new connection may take to send its HELLO before it is "
+                        "closed, in milliseconds (default 2000)",
+                        std::uint32_t{1})
+        ->type_name("MS");
     add_unsigned_option(*command, "--max-request-bytes", options->max_request_bytes,
                         "Largest request ceiling a client may propose (default 1048576)",
                         std::uint32_t{1});

@@ -35,9 +35,14 @@
 // timed futex wait. How long a receive spins adapts to the session: the
 // protocol's fixed 128 tries while it is idle or lightly used, longer (at
 // most 200 us) while messages arrive at least every 50 us, so a busy session
-// never pays for futex sleeps and wakes (transports/adaptive_spin.h). One message is in flight per
-// direction: the client waits for each response before its next request (batches are how SHM
-// pipelines).
+// never pays for futex sleeps and wakes (transports/adaptive_spin.h). One
+// message is in flight per direction: the client waits for each response
+// before its next request (batches are how SHM pipelines).
+//
+// A region file truncated under the session (see shm_region.h: the SIGBUS
+// guard keeps the process alive) ends this session only: the send or
+// receive that touched it fails with Errc::disconnected ("the session's SHM
+// region file was truncated"), and so does every later call.
 //
 // Thread-safety: as for the baseline connection; one sender and one receiver
 // thread at most.
@@ -88,6 +93,9 @@ public:
                 return baseline_.send_packet(pieces, deadline);
             }
             auto published = region_->publish(outgoing(), pieces);
+            if (region_->poisoned()) {
+                return region_lost();
+            }
             if (!published) {
                 return std::unexpected(published.error());
             }
@@ -114,6 +122,9 @@ public:
                                            ? Deadline::at(slice_end)
                                            : deadline;
                 auto message = region_->wait(incoming(), last_seen_, slice, abort, &pacing_);
+                if (region_->poisoned()) {
+                    return region_lost();
+                }
                 if (message && interrupted_.raised()) {
                     return fail(Errc::disconnected, "the connection was interrupted");
                 }
@@ -123,6 +134,9 @@ public:
                                     "SHM message larger than the receive buffer");
                     }
                     std::memcpy(out.data(), message->message.data(), message->message.size());
+                    if (region_->poisoned()) {
+                        return region_lost();
+                    }
                     last_seen_ = message->seq;
                     return message->message.size();
                 }
@@ -225,6 +239,13 @@ public:
         friend class ShmHybrid;
         Connection(typename Baseline::Connection baseline, Address address, bool server)
             : baseline_(std::move(baseline)), address_(std::move(address)), server_(server) {}
+
+        // The SIGBUS guard replaced the region with zeros: the file was
+        // truncated under the session, which is over.
+        static std::unexpected<Error> region_lost() noexcept {
+            return fail(Errc::disconnected,
+                        "the session's SHM region file was truncated under it (SIGBUS caught)");
+        }
 
         [[nodiscard]] ShmDirection outgoing() const noexcept {
             return server_ ? ShmDirection::response : ShmDirection::request;

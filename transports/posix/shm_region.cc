@@ -270,9 +270,14 @@ Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t reque
     if (!mapping) {
         return abandon(mapping.error());
     }
+    auto guard = posix::SigbusGuardedRange::guard(mapping->get_address(), mapping->get_size());
+    if (!guard) {
+        return abandon(guard.error());
+    }
 
     ShmRegion region;
     region.mapping_ = std::move(*mapping);
+    region.guard_ = std::move(*guard);
     region.geometry_ = *geometry;
     region.options_ = options;
     region.owner_pid_ = ::getpid();
@@ -303,6 +308,9 @@ Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t reque
     // only through the handshake on the baseline socket, and those system
     // calls order these stores before its attach().
     wire::encode_unchecked(header, region.base());
+    if (region.poisoned()) {
+        return fail(Errc::truncated, "the SHM region file was truncated while it was set up");
+    }
     return region;
 }
 
@@ -340,6 +348,10 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
     if (!mapping) {
         return std::unexpected(mapping.error());
     }
+    auto guard = posix::SigbusGuardedRange::guard(mapping->get_address(), mapping->get_size());
+    if (!guard) {
+        return std::unexpected(guard.error());
+    }
 
     // Decode the write-once prefix only: the live half may be changing under
     // atomic updates, so it must not be read plainly. The layout engine
@@ -347,6 +359,9 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
     std::array<std::byte, shm_region_header_len> header_bytes{};
     const auto* mapped = static_cast<const std::byte*>(mapping->get_address());
     std::memcpy(header_bytes.data(), mapped, shm_offsets::live_fields);
+    if (guard->poisoned()) {
+        return fail(Errc::truncated, "the SHM region file was truncated while it was attached");
+    }
     if (wire::load<std::uint32_t>(header_bytes.data()) == 0) {
         return fail(Errc::not_found, "SHM region not ready: header not written yet");
     }
@@ -362,6 +377,7 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
 
     ShmRegion region;
     region.mapping_ = std::move(*mapping);
+    region.guard_ = std::move(*guard);
     region.geometry_ = found;
     region.options_ = options;
     region.owner_pid_ = static_cast<pid_t>(header->owner_pid);
@@ -376,6 +392,7 @@ Result<ShmRegion> ShmRegion::attach(const std::string& path, std::uint32_t reque
 
 ShmRegion::ShmRegion(ShmRegion&& other) noexcept
     : mapping_(std::move(other.mapping_)),
+      guard_(std::move(other.guard_)),
       geometry_(other.geometry_),
       options_(other.options_),
       path_(std::move(other.path_)),
@@ -389,6 +406,7 @@ ShmRegion::ShmRegion(ShmRegion&& other) noexcept
 ShmRegion& ShmRegion::operator=(ShmRegion&& other) noexcept {
     if (this != &other) {
         unlink();
+        guard_ = std::move(other.guard_); // released before the old range is unmapped
         mapping_ = std::move(other.mapping_);
         geometry_ = other.geometry_;
         options_ = other.options_;

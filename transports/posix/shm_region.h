@@ -18,6 +18,14 @@
 // At most one publisher per direction at a time (the protocol's single
 // in-flight rule). Moving, unlink() and destruction need exclusive access.
 // A moved-from ShmRegion may only be destroyed or assigned to.
+//
+// Truncation: every mapping is registered with the process-wide SIGBUS
+// guard (netipc/posix/sigbus_guard.h). If the file shrinks under a live
+// mapping (`truncate -s 0` by anyone who can write the run directory), the
+// access that faults completes on zero pages instead of killing the process,
+// and poisoned() turns true for good: whatever the region showed since is
+// meaningless, and the session using it must end (ShmHybrid does, with
+// Errc::disconnected).
 #pragma once
 
 #include <sys/types.h>
@@ -33,6 +41,7 @@
 #include "netipc/abort_signal.h"
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "netipc/posix/sigbus_guard.h"
 #include "netipc/wire/bytes.h"
 #include "transports/adaptive_spin.h"
 #include "transports/posix/shm_region_header.h"
@@ -157,6 +166,10 @@ public:
     [[nodiscard]] std::uint32_t owner_generation() const noexcept { return owner_generation_; }
     // True for the server side (create()), false for the client (attach()).
     [[nodiscard]] bool is_owner() const noexcept { return created_; }
+    // True once the file was found truncated under the mapping (a SIGBUS
+    // replaced the mapping with zeros): what publish() and wait() did since
+    // then is void. Ask it after them.
+    [[nodiscard]] bool poisoned() const noexcept { return guard_.poisoned(); }
 
 private:
     ShmRegion() noexcept = default;
@@ -166,6 +179,8 @@ private:
     }
 
     boost::interprocess::mapped_region mapping_;
+    // After mapping_: released before the range is unmapped.
+    posix::SigbusGuardedRange guard_;
     ShmGeometry geometry_{};
     ShmWaitOptions options_{};
     std::string path_;

@@ -18,8 +18,9 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 
-namespace netipc::conformance {
+namespace netipc::testing {
 
 // The calling thread's kernel id, to hand to wait_until_blocked().
 inline pid_t this_thread_id() noexcept {
@@ -51,4 +52,16 @@ inline void wait_until_blocked(pid_t tid,
     }
 }
 
-} // namespace netipc::conformance
+// Runs `action` on a new thread once the calling thread sleeps in the kernel,
+// i.e. is blocked in the call it makes next, so that call really waits for
+// what `action` does. The returned thread joins when it goes out of scope.
+template <class Action>
+std::jthread when_blocked(Action action) {
+    const pid_t caller = this_thread_id();
+    return std::jthread([caller, action = std::move(action)]() mutable {
+        wait_until_blocked(caller);
+        action();
+    });
+}
+
+} // namespace netipc::testing
