@@ -83,6 +83,21 @@ std::filesystem::path vectors_dir() {
         "NETIPC_VECTORS_DIR)");
 }
 
+std::filesystem::path lookup_vectors_dir() {
+    for (const auto& dir : protocol_data_candidates("lookup-vectors")) {
+        std::error_code ignored;
+        if (std::filesystem::exists(dir / "cgroups_lookup_request_empty.hex", ignored)) {
+            return dir;
+        }
+    }
+    throw std::runtime_error(
+        "tests/data/protocol/lookup-vectors not found (run from the repository root)");
+}
+
+HexVector load_lookup_vector(const std::string& name) {
+    return parse_hex_file(lookup_vectors_dir() / (name + ".hex"));
+}
+
 HexVector load_vector(const std::string& name) {
     return parse_hex_file(vectors_dir() / (name + ".hex"));
 }

@@ -1,0 +1,238 @@
+// CGROUPS_LOOKUP (method 4): metadata for the cgroup paths a consumer just
+// saw (an eBPF program, say), without a whole snapshot
+// (netdata/plugin-ipc docs/codec-cgroups-lookup.md).
+//
+// Request: the lookup frame (codecs/lookup_frame.h) whose keys are the
+// paths, each followed by its NUL (the directory length counts it).
+// Response: the lookup frame with a u64 generation and one item per key,
+// in key order. An item is a 28-byte header, then path NUL name NUL, then
+// the labels (codecs/lookup_item.h). Every item echoes its key's path.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/hana/define_struct.hpp>
+
+#include "codecs/indexed_iterator.h"
+#include "codecs/lookup_frame.h"
+#include "codecs/lookup_item.h"
+#include "netipc/concepts/codec.h"
+#include "netipc/wire/layout.h"
+
+namespace netipc::codecs {
+
+// What the provider knows of one path. Decoders reject other values.
+enum class CgroupsLookupStatus : std::uint16_t {
+    known = 0,
+    unknown_retry_later = 1, // not (yet) known: ask again later
+    unknown_permanent = 2,   // will never be known (until the generation changes)
+    payload_exceeded = 3,    // not answered in this response: a Level 2 client asks again
+    oversized_item = 4,      // cannot fit any response (or request): final, never retried
+};
+// "KNOWN", ...; empty for a value the specification does not list.
+std::string_view to_string(CgroupsLookupStatus status) noexcept;
+
+struct CgroupsLookupItemHeader {
+    BOOST_HANA_DEFINE_STRUCT(CgroupsLookupItemHeader, (wire::LayoutVersion, layout_version),
+                             (std::uint16_t, status), (std::uint16_t, orchestrator),
+                             (wire::Reserved<2>, reserved0),
+                             (std::uint32_t, path_offset), // from the item start
+                             (std::uint32_t, path_length), // without NUL
+                             (std::uint32_t, name_offset), (std::uint32_t, name_length),
+                             (std::uint16_t, label_count), (wire::Reserved<2>, reserved1));
+};
+inline constexpr std::size_t cgroups_lookup_item_header_size = 28;
+static_assert(wire::wire_size<CgroupsLookupItemHeader> == cgroups_lookup_item_header_size);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("orchestrator")) == 4);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("path_offset")) == 8);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("path_length")) == 12);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("name_offset")) == 16);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("name_length")) == 20);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("label_count")) == 24);
+static_assert(wire::wire_offset<CgroupsLookupItemHeader>(BOOST_HANA_STRING("reserved1")) == 26);
+
+// One answer, borrowed. Decoded, its strings point into the payload (each
+// followed by its NUL) and are valid only while the payload bytes are;
+// copy with CgroupsLookup::to_owned() to keep it. A builder also accepts
+// it (copying a decoded answer into a new response).
+struct CgroupsLookupItemView {
+    CgroupsLookupStatus status = CgroupsLookupStatus::known;
+    Orchestrator orchestrator = Orchestrator::unknown; // 0 unless KNOWN
+    std::string_view path;                             // the key, echoed; never empty
+    std::string_view name;                             // empty unless KNOWN
+    LookupLabelsView labels;                           // none unless KNOWN
+};
+
+// One answer, owned: what a provider's handler returns per path.
+struct CgroupsLookupItem {
+    CgroupsLookupStatus status = CgroupsLookupStatus::known;
+    Orchestrator orchestrator = Orchestrator::unknown;
+    std::string path;
+    std::string name;
+    std::vector<LookupLabel> labels;
+    friend bool operator==(const CgroupsLookupItem&, const CgroupsLookupItem&) = default;
+};
+
+// A whole response, owned.
+struct CgroupsLookupData {
+    std::uint64_t generation = 0; // the provider's; any value is legal
+    std::vector<CgroupsLookupItem> items;
+    friend bool operator==(const CgroupsLookupData&, const CgroupsLookupData&) = default;
+};
+
+// What a caller passes to encode a request: the paths, borrowed.
+struct CgroupsLookupRequest {
+    std::span<const std::string_view> paths;
+};
+
+// A decoded request: the paths, borrowed from the payload (each followed by
+// its NUL). Valid only while the payload bytes are.
+class CgroupsLookupRequestView {
+public:
+    [[nodiscard]] std::uint32_t size() const noexcept { return keys_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+    std::string_view operator[](std::uint32_t index) const noexcept;
+    [[nodiscard]] IndexedIterator<CgroupsLookupRequestView> begin() const noexcept {
+        return {this, 0};
+    }
+    [[nodiscard]] IndexedIterator<CgroupsLookupRequestView> end() const noexcept {
+        return {this, size()};
+    }
+
+private:
+    friend struct CgroupsLookup;
+    wire::PackedDirectoryView keys_;
+};
+
+// A decoded request, owned.
+struct CgroupsLookupRequestData {
+    std::vector<std::string> paths;
+    friend bool operator==(const CgroupsLookupRequestData&,
+                           const CgroupsLookupRequestData&) = default;
+};
+
+// A decoded, fully validated response. Borrows the payload bytes: valid
+// only while they are alive and unchanged (for a Level 2 client, until the
+// next call on the same client).
+class CgroupsLookupView {
+public:
+    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
+    [[nodiscard]] std::uint32_t size() const noexcept { return items_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+    // Item `index` (< size()), validated by the decoder.
+    CgroupsLookupItemView operator[](std::uint32_t index) const noexcept;
+    // The encoded bytes of item `index`, as its directory entry delimits them.
+    [[nodiscard]] wire::Bytes raw_item(std::uint32_t index) const noexcept {
+        return items_.item(index);
+    }
+    [[nodiscard]] IndexedIterator<CgroupsLookupView> begin() const noexcept { return {this, 0}; }
+    [[nodiscard]] IndexedIterator<CgroupsLookupView> end() const noexcept { return {this, size()}; }
+
+private:
+    friend struct CgroupsLookup;
+    std::uint64_t generation_ = 0;
+    wire::PackedDirectoryView items_;
+};
+
+// Builds a response in a caller-owned buffer: items by their fields, never
+// offsets, padding or NULs. Not thread-safe.
+class CgroupsLookupBuilder {
+public:
+    explicit CgroupsLookupBuilder(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
+        : items_(out, lookup_header_size, reserved_items) {}
+
+    void set_generation(std::uint64_t value) noexcept { generation_ = value; }
+
+    // Appends one item as given. Errc::overflow when the buffer is full;
+    // Errc::invalid_argument for an item the decoder would reject (an empty
+    // path, a NUL inside a string, an empty label key, more than 65535
+    // labels, an orchestrator, name or labels on an item that is not KNOWN).
+    Result<void> add(const CgroupsLookupItem& item) noexcept;
+    Result<void> add(const CgroupsLookupItemView& item) noexcept;
+
+    // Answers a whole request (an empty builder, one item per key in key
+    // order) within this builder's buffer: items past the budget are marked
+    // PAYLOAD_EXCEEDED and a first item that cannot fit OVERSIZED_ITEM
+    // (add_within_budget() in codecs/lookup_frame.h).
+    Result<void> add_within_budget(std::span<const CgroupsLookupItem> items) noexcept;
+
+    // Writes the header, compacts the directory, returns the payload length.
+    Result<std::size_t> finish() noexcept;
+    void reset() noexcept { items_.reset(); }
+    [[nodiscard]] std::uint32_t item_count() const noexcept { return items_.item_count(); }
+
+    // For add_within_budget(): the encoded size of an item (checking it),
+    // and its echo-only form.
+    static Result<std::size_t> size_of(const CgroupsLookupItem& item) noexcept;
+    static std::size_t echo_size(const CgroupsLookupItem& item) noexcept;
+    Result<void> add_echo(const CgroupsLookupItem& item, LookupCut cut) noexcept;
+
+private:
+    template <class Item>
+    Result<void> add_item(const Item& item) noexcept;
+
+    wire::PackedDirectoryWriter items_;
+    std::uint64_t generation_ = 0;
+};
+
+struct CgroupsLookup {
+    static constexpr wire::MethodCode method = wire::MethodCode::cgroups_lookup;
+    static constexpr bool batchable = false; // its own item directory, never a Level 1 batch
+
+    using Request = CgroupsLookupRequest;
+    using RequestView = CgroupsLookupRequestView;
+    using OwnedRequest = CgroupsLookupRequestData;
+    using ResponseView = CgroupsLookupView;
+    using OwnedResponse = CgroupsLookupData;
+    using ResponseBuilder = CgroupsLookupBuilder;
+    using ItemView = CgroupsLookupItemView;
+    using Status = CgroupsLookupStatus;
+    // What identifies an item: its path.
+    using Key = std::string_view;
+
+    static std::size_t request_size(const Request& request) noexcept;
+    // Errc::invalid_argument for an empty path or one holding a NUL;
+    // Errc::overflow when `out` is short.
+    static Result<std::size_t> encode_request(const Request& request,
+                                              wire::MutableBytes out) noexcept;
+    // Rejects what the specification lists (a short header or directory,
+    // layout, flags, reserved fields, directory entries out of order, a key
+    // shorter than 2 bytes, not ending in NUL or holding another NUL).
+    static Result<CgroupsLookupRequestView> decode_request(wire::Bytes in) noexcept;
+    // Applies every rejection rule of the response specification; see
+    // decode_item() and codecs/lookup_item.h for the errors.
+    static Result<CgroupsLookupView> decode_response(wire::Bytes in) noexcept;
+    // Validates one item as its directory entry delimits it: truncated
+    // (under 28 bytes), bad_layout, reserved_not_zero, bad_status (an
+    // unlisted status), bad_field (an empty path; an orchestrator, name or
+    // labels on an item that is not KNOWN), then the string and label rules.
+    static Result<CgroupsLookupItemView> decode_item(wire::Bytes item) noexcept;
+
+    static std::size_t encoded_size(const CgroupsLookupData& response) noexcept;
+    static Result<std::size_t> encode_response(const CgroupsLookupData& response,
+                                               wire::MutableBytes out) noexcept;
+
+    static CgroupsLookupRequestData to_owned(const CgroupsLookupRequestView& view);
+    static CgroupsLookupData to_owned(const CgroupsLookupView& view);
+    static CgroupsLookupItem to_owned(const CgroupsLookupItemView& item);
+
+    // --- what the Level 2 split-and-stitch loop needs (services/lookup_call.h)
+    static Request request_for(std::span<const Key> keys) noexcept { return {keys}; }
+    static bool echoes(const ItemView& item, Key key) noexcept { return item.path == key; }
+    static bool payload_exceeded(const ItemView& item) noexcept {
+        return item.status == Status::payload_exceeded;
+    }
+    // A key that cannot travel in any request the client may send is
+    // answered locally: OVERSIZED_ITEM echoing the path. Errc::overflow when
+    // `out` is short.
+    static std::size_t oversized_item_size(Key key) noexcept;
+    static Result<std::size_t> encode_oversized_item(Key key, wire::MutableBytes out) noexcept;
+};
+
+static_assert(Codec<CgroupsLookup>);
+
+} // namespace netipc::codecs
