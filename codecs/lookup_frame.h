@@ -119,6 +119,9 @@ Result<void> add_within_budget(Builder& builder, const Items& items, std::size_t
         last_echo_padding = wire::align8(echo) - echo;
     }
     const std::size_t fixed = lookup_header_size + (count * wire::directory_entry_size);
+    if (capacity < fixed) {
+        return fail(Errc::overflow, "no room for the lookup header and directory");
+    }
     std::size_t packed = 0;
     std::size_t index = 0;
     bool exceeded = false;
@@ -135,7 +138,7 @@ Result<void> add_within_budget(Builder& builder, const Items& items, std::size_t
             const std::size_t end = wire::align8(packed) + *size;
             const std::size_t needed =
                 last ? end : wire::align8(end) + echo_reserve - last_echo_padding;
-            if (capacity >= fixed && needed <= capacity - fixed) {
+            if (needed <= capacity - fixed) {
                 if (auto added = builder.add(item); !added) {
                     return added;
                 }

@@ -102,15 +102,27 @@ HexVector load_vector(const std::string& name) {
     return parse_hex_file(vectors_dir() / (name + ".hex"));
 }
 
-std::vector<HexVector> load_all_vectors() {
+namespace {
+
+std::vector<HexVector> load_all_in(const std::filesystem::path& dir) {
     std::vector<HexVector> all;
-    for (const auto& entry : std::filesystem::directory_iterator(vectors_dir())) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() == ".hex") {
             all.push_back(parse_hex_file(entry.path()));
         }
     }
     std::ranges::sort(all, {}, &HexVector::name);
     return all;
+}
+
+} // namespace
+
+std::vector<HexVector> load_all_vectors() {
+    return load_all_in(vectors_dir());
+}
+
+std::vector<HexVector> load_all_lookup_vectors() {
+    return load_all_in(lookup_vectors_dir());
 }
 
 } // namespace netipc::testing

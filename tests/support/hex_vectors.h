@@ -46,4 +46,7 @@ std::filesystem::path lookup_vectors_dir();
 // Loads `<lookup_vectors_dir>/<name>.hex`.
 HexVector load_lookup_vector(const std::string& name);
 
+// Every lookup image, sorted by name.
+std::vector<HexVector> load_all_lookup_vectors();
+
 } // namespace netipc::testing
