@@ -22,6 +22,7 @@
 #include "codecs/lookup_frame.h"
 #include "codecs/lookup_item.h"
 #include "netipc/concepts/codec.h"
+#include "netipc/concepts/lookup_codec.h"
 #include "netipc/wire/layout.h"
 
 namespace netipc::codecs {
@@ -231,6 +232,7 @@ struct AppsLookup {
     using OwnedResponse = AppsLookupData;
     using ResponseBuilder = AppsLookupBuilder;
     using ItemView = AppsLookupItemView;
+    using OwnedItem = AppsLookupItem;
     using Status = AppsLookupStatus;
     // What identifies an item: its pid.
     using Key = std::uint32_t;
@@ -259,14 +261,23 @@ struct AppsLookup {
 
     // --- what the Level 2 split-and-stitch loop needs (services/lookup_call.h)
     static Request request_for(std::span<const Key> keys) noexcept { return {keys}; }
+    // Bytes a key takes in a request's packed area.
+    static std::size_t key_size(Key /*key*/) noexcept { return apps_lookup_key_size; }
     static bool echoes(const ItemView& item, Key key) noexcept { return item.pid == key; }
+    static Key key_of(const OwnedItem& item) noexcept { return item.pid; }
+    // What a provider answers for a pid it has never heard of.
+    static OwnedItem unknown_item(Key key) { return apps_lookup_unknown(key); }
     static bool payload_exceeded(const ItemView& item) noexcept {
         return item.status == Status::payload_exceeded;
+    }
+    static bool oversized(const ItemView& item) noexcept {
+        return item.status == Status::oversized_item;
     }
     static std::size_t oversized_item_size(Key key) noexcept;
     static Result<std::size_t> encode_oversized_item(Key key, wire::MutableBytes out) noexcept;
 };
 
 static_assert(Codec<AppsLookup>);
+static_assert(LookupCodec<AppsLookup>);
 
 } // namespace netipc::codecs

@@ -25,11 +25,6 @@ namespace {
 
 constexpr auto highest_status = static_cast<std::uint16_t>(CgroupsLookupStatus::oversized_item);
 
-// A request key is the path and its NUL.
-std::size_t key_size(std::string_view path) noexcept {
-    return path.size() + 1;
-}
-
 // The item's strings and labels, checked against the encoder-side rules
 // the decoder enforces.
 template <class Labels>
@@ -90,7 +85,7 @@ constexpr std::span<const LookupLabelView> no_labels{};
 std::size_t CgroupsLookup::request_size(const Request& request) noexcept {
     LookupPayloadSize size;
     for (const std::string_view path : request.paths) {
-        size.add(key_size(path));
+        size.add(CgroupsLookup::key_size(path));
     }
     return size.total();
 }
@@ -106,7 +101,7 @@ Result<std::size_t> CgroupsLookup::encode_request(const Request& request,
         if (path.empty() || path.find('\0') != std::string_view::npos) {
             return fail(Errc::invalid_argument, "a lookup path is empty or contains a NUL");
         }
-        auto slot = keys.append(key_size(path));
+        auto slot = keys.append(CgroupsLookup::key_size(path));
         if (!slot) {
             return std::unexpected(slot.error());
         }

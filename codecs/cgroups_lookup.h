@@ -21,6 +21,7 @@
 #include "codecs/lookup_frame.h"
 #include "codecs/lookup_item.h"
 #include "netipc/concepts/codec.h"
+#include "netipc/concepts/lookup_codec.h"
 #include "netipc/wire/layout.h"
 
 namespace netipc::codecs {
@@ -190,6 +191,7 @@ struct CgroupsLookup {
     using OwnedResponse = CgroupsLookupData;
     using ResponseBuilder = CgroupsLookupBuilder;
     using ItemView = CgroupsLookupItemView;
+    using OwnedItem = CgroupsLookupItem;
     using Status = CgroupsLookupStatus;
     // What identifies an item: its path.
     using Key = std::string_view;
@@ -222,9 +224,19 @@ struct CgroupsLookup {
 
     // --- what the Level 2 split-and-stitch loop needs (services/lookup_call.h)
     static Request request_for(std::span<const Key> keys) noexcept { return {keys}; }
+    // Bytes a key takes in a request's packed area: the path and its NUL.
+    static std::size_t key_size(Key key) noexcept { return key.size() + 1; }
     static bool echoes(const ItemView& item, Key key) noexcept { return item.path == key; }
+    static Key key_of(const OwnedItem& item) noexcept { return item.path; }
+    // What a provider answers for a path it has never heard of.
+    static OwnedItem unknown_item(Key key) {
+        return {Status::unknown_permanent, Orchestrator::unknown, std::string(key), {}, {}};
+    }
     static bool payload_exceeded(const ItemView& item) noexcept {
         return item.status == Status::payload_exceeded;
+    }
+    static bool oversized(const ItemView& item) noexcept {
+        return item.status == Status::oversized_item;
     }
     // A key that cannot travel in any request the client may send is
     // answered locally: OVERSIZED_ITEM echoing the path. Errc::overflow when
@@ -234,5 +246,6 @@ struct CgroupsLookup {
 };
 
 static_assert(Codec<CgroupsLookup>);
+static_assert(LookupCodec<CgroupsLookup>);
 
 } // namespace netipc::codecs
