@@ -188,31 +188,14 @@ Result<std::size_t> AppsLookup::encode_request(const Request& request,
     return finish_lookup_request(keys);
 }
 
-Result<AppsLookupRequestView> AppsLookup::decode_request(wire::Bytes in) noexcept {
-    auto header = wire::decode<LookupRequestHeader>(in);
-    if (!header) {
-        return std::unexpected(header.error());
+Result<void> AppsLookup::check_key(wire::Bytes key) noexcept {
+    if (key.size() != apps_lookup_key_size) {
+        return fail(Errc::bad_field, "apps lookup key is not 8 bytes");
     }
-    auto keys = parse_lookup_directory(in, header->item_count);
-    if (!keys) {
-        return std::unexpected(keys.error());
+    if (auto decoded = wire::decode<AppsLookupKey>(key); !decoded) {
+        return std::unexpected(decoded.error());
     }
-    for (std::uint32_t i = 0; i < keys->size(); ++i) {
-        const wire::Bytes key = keys->item(i);
-        if (key.size() != apps_lookup_key_size) {
-            return fail(Errc::bad_field, "apps lookup key is not 8 bytes");
-        }
-        if (auto decoded = wire::decode<AppsLookupKey>(key); !decoded) {
-            return std::unexpected(decoded.error());
-        }
-    }
-    AppsLookupRequestView view;
-    view.keys_ = *keys;
-    return view;
-}
-
-std::uint32_t AppsLookupRequestView::operator[](std::uint32_t index) const noexcept {
-    return wire::load<std::uint32_t>(keys_.item(index).data());
+    return {};
 }
 
 AppsLookupRequestData AppsLookup::to_owned(const AppsLookupRequestView& view) {
@@ -279,31 +262,6 @@ Result<AppsLookupItemView> AppsLookup::decode_item(wire::Bytes item) noexcept {
     return view;
 }
 
-Result<AppsLookupView> AppsLookup::decode_response(wire::Bytes in) noexcept {
-    auto header = wire::decode<LookupResponseHeader>(in);
-    if (!header) {
-        return std::unexpected(header.error());
-    }
-    auto items = parse_lookup_directory(in, header->item_count);
-    if (!items) {
-        return std::unexpected(items.error());
-    }
-    for (std::uint32_t i = 0; i < items->size(); ++i) {
-        if (auto item = decode_item(items->item(i)); !item) {
-            return std::unexpected(item.error());
-        }
-    }
-    AppsLookupView view;
-    view.generation_ = header->generation;
-    view.items_ = *items;
-    return view;
-}
-
-AppsLookupItemView AppsLookupView::operator[](std::uint32_t index) const noexcept {
-    // Validated in decode_response(), so this cannot fail.
-    return *AppsLookup::decode_item(items_.item(index));
-}
-
 AppsLookupItem AppsLookup::to_owned(const AppsLookupItemView& item) {
     AppsLookupItem owned;
     owned.status = item.status;
@@ -316,44 +274,8 @@ AppsLookupItem AppsLookup::to_owned(const AppsLookupItemView& item) {
     owned.comm = item.comm;
     owned.cgroup_path = item.cgroup_path;
     owned.cgroup_name = item.cgroup_name;
-    owned.labels.reserve(item.labels.size());
-    for (const LookupLabelView label : item.labels) {
-        owned.labels.push_back({std::string(label.key), std::string(label.value)});
-    }
+    owned.labels = owned_labels(item.labels);
     return owned;
-}
-
-AppsLookupData AppsLookup::to_owned(const AppsLookupView& view) {
-    AppsLookupData owned;
-    owned.generation = view.generation();
-    owned.items.reserve(view.size());
-    for (const AppsLookupItemView item : view) {
-        owned.items.push_back(to_owned(item));
-    }
-    return owned;
-}
-
-std::size_t AppsLookup::encoded_size(const AppsLookupData& response) noexcept {
-    LookupPayloadSize size;
-    for (const AppsLookupItem& item : response.items) {
-        auto content = describe(item);
-        size.add(content ? content->item_size() : 0);
-    }
-    return size.total();
-}
-
-Result<std::size_t> AppsLookup::encode_response(const AppsLookupData& response,
-                                                wire::MutableBytes out) noexcept {
-    const auto count = static_cast<std::uint32_t>(
-        std::min<std::size_t>(response.items.size(), std::numeric_limits<std::uint32_t>::max()));
-    AppsLookupBuilder builder(out, count);
-    builder.set_generation(response.generation);
-    for (const AppsLookupItem& item : response.items) {
-        if (auto added = builder.add(item); !added) {
-            return std::unexpected(added.error());
-        }
-    }
-    return builder.finish();
 }
 
 std::size_t AppsLookup::oversized_item_size(Key /*key*/) noexcept {
@@ -382,12 +304,8 @@ Result<void> AppsLookupBuilder::add_item(const Item& item) noexcept {
     if (!content) {
         return std::unexpected(content.error());
     }
-    auto slot = items_.append(content->item_size());
-    if (!slot) {
-        return std::unexpected(slot.error());
-    }
-    write_item(slot->data(), item, *content);
-    return {};
+    return append(content->item_size(),
+                  [&](std::byte* bytes) { write_item(bytes, item, *content); });
 }
 
 Result<void> AppsLookupBuilder::add(const AppsLookupItem& item) noexcept {
@@ -414,14 +332,6 @@ Result<void> AppsLookupBuilder::add_echo(const AppsLookupItem& item, LookupCut c
     return add_item(echo_of(item.pid, cut == LookupCut::payload_exceeded
                                           ? AppsLookupStatus::payload_exceeded
                                           : AppsLookupStatus::oversized_item));
-}
-
-Result<void> AppsLookupBuilder::add_within_budget(std::span<const AppsLookupItem> items) noexcept {
-    return codecs::add_within_budget(*this, items, items_.buffer().size());
-}
-
-Result<std::size_t> AppsLookupBuilder::finish() noexcept {
-    return finish_lookup_response(items_, generation_);
 }
 
 } // namespace netipc::codecs

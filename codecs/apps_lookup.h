@@ -18,9 +18,9 @@
 
 #include <boost/hana/define_struct.hpp>
 
-#include "codecs/indexed_iterator.h"
 #include "codecs/lookup_frame.h"
 #include "codecs/lookup_item.h"
+#include "codecs/lookup_views.h"
 #include "netipc/concepts/codec.h"
 #include "netipc/concepts/lookup_codec.h"
 #include "netipc/wire/layout.h"
@@ -139,23 +139,10 @@ struct AppsLookupRequest {
     std::span<const std::uint32_t> pids;
 };
 
-// A decoded request: the pids, read from the payload on access.
-class AppsLookupRequestView {
-public:
-    [[nodiscard]] std::uint32_t size() const noexcept { return keys_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-    std::uint32_t operator[](std::uint32_t index) const noexcept;
-    [[nodiscard]] IndexedIterator<AppsLookupRequestView> begin() const noexcept {
-        return {this, 0};
-    }
-    [[nodiscard]] IndexedIterator<AppsLookupRequestView> end() const noexcept {
-        return {this, size()};
-    }
+struct AppsLookup;
 
-private:
-    friend struct AppsLookup;
-    wire::PackedDirectoryView keys_;
-};
+// A decoded request: the pids, read from the payload on access.
+using AppsLookupRequestView = LookupRequestView<AppsLookup>;
 
 // A decoded request, owned.
 struct AppsLookupRequestData {
@@ -163,35 +150,17 @@ struct AppsLookupRequestData {
     friend bool operator==(const AppsLookupRequestData&, const AppsLookupRequestData&) = default;
 };
 
-// A decoded, fully validated response. Borrows the payload bytes: valid
-// only while they are alive and unchanged (for a Level 2 client, until the
-// next call on the same client).
-class AppsLookupView {
-public:
-    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
-    [[nodiscard]] std::uint32_t size() const noexcept { return items_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-    AppsLookupItemView operator[](std::uint32_t index) const noexcept;
-    [[nodiscard]] wire::Bytes raw_item(std::uint32_t index) const noexcept {
-        return items_.item(index);
-    }
-    [[nodiscard]] IndexedIterator<AppsLookupView> begin() const noexcept { return {this, 0}; }
-    [[nodiscard]] IndexedIterator<AppsLookupView> end() const noexcept { return {this, size()}; }
-
-private:
-    friend struct AppsLookup;
-    std::uint64_t generation_ = 0;
-    wire::PackedDirectoryView items_;
-};
+// A decoded, fully validated response (codecs/lookup_views.h). Borrows the
+// payload bytes: valid only while they are alive and unchanged (for a
+// Level 2 client, until the next call on the same client).
+using AppsLookupView = LookupResponseView<AppsLookup>;
 
 // Builds a response in a caller-owned buffer: items by their fields, never
-// offsets, padding or NULs. Not thread-safe.
-class AppsLookupBuilder {
+// offsets, padding or NULs. set_generation(), add_within_budget(), finish()
+// are the frame's (codecs/lookup_views.h). Not thread-safe.
+class AppsLookupBuilder : public LookupBuilderBase<AppsLookupBuilder, AppsLookupItem> {
 public:
-    explicit AppsLookupBuilder(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
-        : items_(out, lookup_header_size, reserved_items) {}
-
-    void set_generation(std::uint64_t value) noexcept { generation_ = value; }
+    using LookupBuilderBase::LookupBuilderBase;
 
     // Appends one item as given. Errc::overflow when the buffer is full;
     // Errc::invalid_argument for an item the decoder would reject (a field
@@ -199,14 +168,6 @@ public:
     // NUL inside a string, an empty label key, more than 65535 labels).
     Result<void> add(const AppsLookupItem& item) noexcept;
     Result<void> add(const AppsLookupItemView& item) noexcept;
-
-    // Answers a whole request within this builder's buffer, marking items
-    // past the budget (add_within_budget() in codecs/lookup_frame.h).
-    Result<void> add_within_budget(std::span<const AppsLookupItem> items) noexcept;
-
-    Result<std::size_t> finish() noexcept;
-    void reset() noexcept { items_.reset(); }
-    [[nodiscard]] std::uint32_t item_count() const noexcept { return items_.item_count(); }
 
     // For add_within_budget().
     static Result<std::size_t> size_of(const AppsLookupItem& item) noexcept;
@@ -216,9 +177,6 @@ public:
 private:
     template <class Item>
     Result<void> add_item(const Item& item) noexcept;
-
-    wire::PackedDirectoryWriter items_;
-    std::uint64_t generation_ = 0;
 };
 
 struct AppsLookup {
@@ -243,24 +201,35 @@ struct AppsLookup {
     // Rejects what the specification lists (a short header or directory,
     // layout, flags, reserved fields, directory entries out of order, a key
     // length other than 8 (bad_field), a non-zero key reserved field).
-    static Result<AppsLookupRequestView> decode_request(wire::Bytes in) noexcept;
-    static Result<AppsLookupView> decode_response(wire::Bytes in) noexcept;
+    static Result<AppsLookupRequestView> decode_request(wire::Bytes in) noexcept {
+        return AppsLookupRequestView::parse(in);
+    }
+    static Result<AppsLookupView> decode_response(wire::Bytes in) noexcept {
+        return AppsLookupView::parse(in);
+    }
     // Validates one item: truncated (under 60 bytes), bad_layout,
     // reserved_not_zero, bad_status (an unlisted status or cgroup_status),
     // bad_field (comm over 15 bytes; a field the statuses forbid), then the
     // string and label rules (codecs/lookup_item.h).
     static Result<AppsLookupItemView> decode_item(wire::Bytes item) noexcept;
 
-    static std::size_t encoded_size(const AppsLookupData& response) noexcept;
+    static std::size_t encoded_size(const AppsLookupData& response) noexcept {
+        return lookup_encoded_size<AppsLookupBuilder>(response);
+    }
     static Result<std::size_t> encode_response(const AppsLookupData& response,
-                                               wire::MutableBytes out) noexcept;
+                                               wire::MutableBytes out) noexcept {
+        return encode_lookup_data<AppsLookupBuilder>(response, out);
+    }
 
     static AppsLookupRequestData to_owned(const AppsLookupRequestView& view);
-    static AppsLookupData to_owned(const AppsLookupView& view);
+    static AppsLookupData to_owned(const AppsLookupView& view) { return owned_response(view); }
     static AppsLookupItem to_owned(const AppsLookupItemView& item);
 
     // --- what the Level 2 split-and-stitch loop needs (services/lookup_call.h)
     static Request request_for(std::span<const Key> keys) noexcept { return {keys}; }
+    // A request key's own rules: bad_field (not 8 bytes), reserved_not_zero.
+    static Result<void> check_key(wire::Bytes key) noexcept;
+    static Key key_at(wire::Bytes key) noexcept { return wire::load<std::uint32_t>(key.data()); }
     // Bytes a key takes in a request's packed area.
     static std::size_t key_size(Key /*key*/) noexcept { return apps_lookup_key_size; }
     static bool echoes(const ItemView& item, Key key) noexcept { return item.pid == key; }

@@ -111,36 +111,17 @@ Result<std::size_t> CgroupsLookup::encode_request(const Request& request,
     return finish_lookup_request(keys);
 }
 
-Result<CgroupsLookupRequestView> CgroupsLookup::decode_request(wire::Bytes in) noexcept {
-    auto header = wire::decode<LookupRequestHeader>(in);
-    if (!header) {
-        return std::unexpected(header.error());
+Result<void> CgroupsLookup::check_key(wire::Bytes key) noexcept {
+    if (key.size() < 2) {
+        return fail(Errc::bad_field, "cgroups lookup key shorter than a path byte and NUL");
     }
-    auto keys = parse_lookup_directory(in, header->item_count);
-    if (!keys) {
-        return std::unexpected(keys.error());
+    if (key.back() != std::byte{0}) {
+        return fail(Errc::missing_nul, "cgroups lookup key does not end with NUL");
     }
-    for (std::uint32_t i = 0; i < keys->size(); ++i) {
-        const wire::Bytes key = keys->item(i);
-        if (key.size() < 2) {
-            return fail(Errc::bad_field, "cgroups lookup key shorter than a path byte and NUL");
-        }
-        if (key.back() != std::byte{0}) {
-            return fail(Errc::missing_nul, "cgroups lookup key does not end with NUL");
-        }
-        const std::string_view path(reinterpret_cast<const char*>(key.data()), key.size() - 1);
-        if (path.find('\0') != std::string_view::npos) {
-            return fail(Errc::bad_field, "cgroups lookup key contains a NUL inside the path");
-        }
+    if (key_at(key).find('\0') != std::string_view::npos) {
+        return fail(Errc::bad_field, "cgroups lookup key contains a NUL inside the path");
     }
-    CgroupsLookupRequestView view;
-    view.keys_ = *keys;
-    return view;
-}
-
-std::string_view CgroupsLookupRequestView::operator[](std::uint32_t index) const noexcept {
-    const wire::Bytes key = keys_.item(index);
-    return {reinterpret_cast<const char*>(key.data()), key.size() - 1};
+    return {};
 }
 
 CgroupsLookupRequestData CgroupsLookup::to_owned(const CgroupsLookupRequestView& view) {
@@ -191,72 +172,9 @@ Result<CgroupsLookupItemView> CgroupsLookup::decode_item(wire::Bytes item) noexc
                                  *name, *labels};
 }
 
-Result<CgroupsLookupView> CgroupsLookup::decode_response(wire::Bytes in) noexcept {
-    auto header = wire::decode<LookupResponseHeader>(in);
-    if (!header) {
-        return std::unexpected(header.error());
-    }
-    auto items = parse_lookup_directory(in, header->item_count);
-    if (!items) {
-        return std::unexpected(items.error());
-    }
-    for (std::uint32_t i = 0; i < items->size(); ++i) {
-        if (auto item = decode_item(items->item(i)); !item) {
-            return std::unexpected(item.error());
-        }
-    }
-    CgroupsLookupView view;
-    view.generation_ = header->generation;
-    view.items_ = *items;
-    return view;
-}
-
-CgroupsLookupItemView CgroupsLookupView::operator[](std::uint32_t index) const noexcept {
-    // Validated in decode_response(), so this cannot fail.
-    return *CgroupsLookup::decode_item(items_.item(index));
-}
-
 CgroupsLookupItem CgroupsLookup::to_owned(const CgroupsLookupItemView& item) {
-    CgroupsLookupItem owned{
-        item.status, item.orchestrator, std::string(item.path), std::string(item.name), {}};
-    owned.labels.reserve(item.labels.size());
-    for (const LookupLabelView label : item.labels) {
-        owned.labels.push_back({std::string(label.key), std::string(label.value)});
-    }
-    return owned;
-}
-
-CgroupsLookupData CgroupsLookup::to_owned(const CgroupsLookupView& view) {
-    CgroupsLookupData owned;
-    owned.generation = view.generation();
-    owned.items.reserve(view.size());
-    for (const CgroupsLookupItemView item : view) {
-        owned.items.push_back(to_owned(item));
-    }
-    return owned;
-}
-
-std::size_t CgroupsLookup::encoded_size(const CgroupsLookupData& response) noexcept {
-    LookupPayloadSize size;
-    for (const CgroupsLookupItem& item : response.items) {
-        auto content = describe(item);
-        size.add(content ? content->item_size() : 0);
-    }
-    return size.total();
-}
-
-Result<std::size_t> CgroupsLookup::encode_response(const CgroupsLookupData& response,
-                                                   wire::MutableBytes out) noexcept {
-    const auto count = static_cast<std::uint32_t>(
-        std::min<std::size_t>(response.items.size(), std::numeric_limits<std::uint32_t>::max()));
-    CgroupsLookupBuilder builder(out, count);
-    builder.set_generation(response.generation);
-    for (const CgroupsLookupItem& item : response.items) {
-        if (auto added = builder.add(item); !added) {
-            return std::unexpected(added.error());
-        }
-    }
-    return builder.finish();
+    return {item.status, item.orchestrator, std::string(item.path), std::string(item.name),
+            owned_labels(item.labels)};
 }
 
 std::size_t CgroupsLookup::oversized_item_size(Key key) noexcept {
@@ -284,12 +202,9 @@ Result<void> CgroupsLookupBuilder::add_item(const Item& item) noexcept {
     if (!content) {
         return std::unexpected(content.error());
     }
-    auto slot = items_.append(content->item_size());
-    if (!slot) {
-        return std::unexpected(slot.error());
-    }
-    write_item(slot->data(), item.status, item.orchestrator, *content, item.labels);
-    return {};
+    return append(content->item_size(), [&](std::byte* bytes) {
+        write_item(bytes, item.status, item.orchestrator, *content, item.labels);
+    });
 }
 
 Result<void> CgroupsLookupBuilder::add(const CgroupsLookupItem& item) noexcept {
@@ -321,15 +236,6 @@ Result<void> CgroupsLookupBuilder::add_echo(const CgroupsLookupItem& item, Looku
                                      {},
                                      {}};
     return add_item(echo);
-}
-
-Result<void> CgroupsLookupBuilder::add_within_budget(
-    std::span<const CgroupsLookupItem> items) noexcept {
-    return codecs::add_within_budget(*this, items, items_.buffer().size());
-}
-
-Result<std::size_t> CgroupsLookupBuilder::finish() noexcept {
-    return finish_lookup_response(items_, generation_);
 }
 
 } // namespace netipc::codecs

@@ -17,9 +17,9 @@
 
 #include <boost/hana/define_struct.hpp>
 
-#include "codecs/indexed_iterator.h"
 #include "codecs/lookup_frame.h"
 #include "codecs/lookup_item.h"
+#include "codecs/lookup_views.h"
 #include "netipc/concepts/codec.h"
 #include "netipc/concepts/lookup_codec.h"
 #include "netipc/wire/layout.h"
@@ -90,24 +90,11 @@ struct CgroupsLookupRequest {
     std::span<const std::string_view> paths;
 };
 
+struct CgroupsLookup;
+
 // A decoded request: the paths, borrowed from the payload (each followed by
 // its NUL). Valid only while the payload bytes are.
-class CgroupsLookupRequestView {
-public:
-    [[nodiscard]] std::uint32_t size() const noexcept { return keys_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-    std::string_view operator[](std::uint32_t index) const noexcept;
-    [[nodiscard]] IndexedIterator<CgroupsLookupRequestView> begin() const noexcept {
-        return {this, 0};
-    }
-    [[nodiscard]] IndexedIterator<CgroupsLookupRequestView> end() const noexcept {
-        return {this, size()};
-    }
-
-private:
-    friend struct CgroupsLookup;
-    wire::PackedDirectoryView keys_;
-};
+using CgroupsLookupRequestView = LookupRequestView<CgroupsLookup>;
 
 // A decoded request, owned.
 struct CgroupsLookupRequestData {
@@ -116,37 +103,17 @@ struct CgroupsLookupRequestData {
                            const CgroupsLookupRequestData&) = default;
 };
 
-// A decoded, fully validated response. Borrows the payload bytes: valid
-// only while they are alive and unchanged (for a Level 2 client, until the
-// next call on the same client).
-class CgroupsLookupView {
-public:
-    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
-    [[nodiscard]] std::uint32_t size() const noexcept { return items_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-    // Item `index` (< size()), validated by the decoder.
-    CgroupsLookupItemView operator[](std::uint32_t index) const noexcept;
-    // The encoded bytes of item `index`, as its directory entry delimits them.
-    [[nodiscard]] wire::Bytes raw_item(std::uint32_t index) const noexcept {
-        return items_.item(index);
-    }
-    [[nodiscard]] IndexedIterator<CgroupsLookupView> begin() const noexcept { return {this, 0}; }
-    [[nodiscard]] IndexedIterator<CgroupsLookupView> end() const noexcept { return {this, size()}; }
-
-private:
-    friend struct CgroupsLookup;
-    std::uint64_t generation_ = 0;
-    wire::PackedDirectoryView items_;
-};
+// A decoded, fully validated response (codecs/lookup_views.h). Borrows the
+// payload bytes: valid only while they are alive and unchanged (for a
+// Level 2 client, until the next call on the same client).
+using CgroupsLookupView = LookupResponseView<CgroupsLookup>;
 
 // Builds a response in a caller-owned buffer: items by their fields, never
-// offsets, padding or NULs. Not thread-safe.
-class CgroupsLookupBuilder {
+// offsets, padding or NULs. set_generation(), add_within_budget(), finish()
+// are the frame's (codecs/lookup_views.h). Not thread-safe.
+class CgroupsLookupBuilder : public LookupBuilderBase<CgroupsLookupBuilder, CgroupsLookupItem> {
 public:
-    explicit CgroupsLookupBuilder(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
-        : items_(out, lookup_header_size, reserved_items) {}
-
-    void set_generation(std::uint64_t value) noexcept { generation_ = value; }
+    using LookupBuilderBase::LookupBuilderBase;
 
     // Appends one item as given. Errc::overflow when the buffer is full;
     // Errc::invalid_argument for an item the decoder would reject (an empty
@@ -154,17 +121,6 @@ public:
     // labels, an orchestrator, name or labels on an item that is not KNOWN).
     Result<void> add(const CgroupsLookupItem& item) noexcept;
     Result<void> add(const CgroupsLookupItemView& item) noexcept;
-
-    // Answers a whole request (an empty builder, one item per key in key
-    // order) within this builder's buffer: items past the budget are marked
-    // PAYLOAD_EXCEEDED and a first item that cannot fit OVERSIZED_ITEM
-    // (add_within_budget() in codecs/lookup_frame.h).
-    Result<void> add_within_budget(std::span<const CgroupsLookupItem> items) noexcept;
-
-    // Writes the header, compacts the directory, returns the payload length.
-    Result<std::size_t> finish() noexcept;
-    void reset() noexcept { items_.reset(); }
-    [[nodiscard]] std::uint32_t item_count() const noexcept { return items_.item_count(); }
 
     // For add_within_budget(): the encoded size of an item (checking it),
     // and its echo-only form.
@@ -175,9 +131,6 @@ public:
 private:
     template <class Item>
     Result<void> add_item(const Item& item) noexcept;
-
-    wire::PackedDirectoryWriter items_;
-    std::uint64_t generation_ = 0;
 };
 
 struct CgroupsLookup {
@@ -204,26 +157,42 @@ struct CgroupsLookup {
     // Rejects what the specification lists (a short header or directory,
     // layout, flags, reserved fields, directory entries out of order, a key
     // shorter than 2 bytes, not ending in NUL or holding another NUL).
-    static Result<CgroupsLookupRequestView> decode_request(wire::Bytes in) noexcept;
+    static Result<CgroupsLookupRequestView> decode_request(wire::Bytes in) noexcept {
+        return CgroupsLookupRequestView::parse(in);
+    }
     // Applies every rejection rule of the response specification; see
     // decode_item() and codecs/lookup_item.h for the errors.
-    static Result<CgroupsLookupView> decode_response(wire::Bytes in) noexcept;
+    static Result<CgroupsLookupView> decode_response(wire::Bytes in) noexcept {
+        return CgroupsLookupView::parse(in);
+    }
     // Validates one item as its directory entry delimits it: truncated
     // (under 28 bytes), bad_layout, reserved_not_zero, bad_status (an
     // unlisted status), bad_field (an empty path; an orchestrator, name or
     // labels on an item that is not KNOWN), then the string and label rules.
     static Result<CgroupsLookupItemView> decode_item(wire::Bytes item) noexcept;
 
-    static std::size_t encoded_size(const CgroupsLookupData& response) noexcept;
+    static std::size_t encoded_size(const CgroupsLookupData& response) noexcept {
+        return lookup_encoded_size<CgroupsLookupBuilder>(response);
+    }
     static Result<std::size_t> encode_response(const CgroupsLookupData& response,
-                                               wire::MutableBytes out) noexcept;
+                                               wire::MutableBytes out) noexcept {
+        return encode_lookup_data<CgroupsLookupBuilder>(response, out);
+    }
 
     static CgroupsLookupRequestData to_owned(const CgroupsLookupRequestView& view);
-    static CgroupsLookupData to_owned(const CgroupsLookupView& view);
+    static CgroupsLookupData to_owned(const CgroupsLookupView& view) {
+        return owned_response(view);
+    }
     static CgroupsLookupItem to_owned(const CgroupsLookupItemView& item);
 
     // --- what the Level 2 split-and-stitch loop needs (services/lookup_call.h)
     static Request request_for(std::span<const Key> keys) noexcept { return {keys}; }
+    // A request key's own rules: bad_field (shorter than a path byte and its
+    // NUL, or a NUL inside the path), missing_nul (no final NUL).
+    static Result<void> check_key(wire::Bytes key) noexcept;
+    static Key key_at(wire::Bytes key) noexcept {
+        return {reinterpret_cast<const char*>(key.data()), key.size() - 1};
+    }
     // Bytes a key takes in a request's packed area: the path and its NUL.
     static std::size_t key_size(Key key) noexcept { return key.size() + 1; }
     static bool echoes(const ItemView& item, Key key) noexcept { return item.path == key; }
