@@ -29,7 +29,11 @@ Result<wire::PackedDirectoryView> parse_lookup_directory(wire::Bytes payload,
     return items;
 }
 
-Result<std::size_t> finish_lookup_request(wire::PackedDirectoryWriter& items) noexcept {
+namespace {
+
+// Compacts the frame and writes `header` (its item_count set here) in front.
+template <class Header>
+Result<std::size_t> finish_frame(wire::PackedDirectoryWriter& items, Header header) noexcept {
     const wire::MutableBytes out = items.buffer();
     if (out.size() < lookup_header_size) {
         return fail(Errc::overflow, "buffer too small for the lookup header");
@@ -38,27 +42,22 @@ Result<std::size_t> finish_lookup_request(wire::PackedDirectoryWriter& items) no
     if (!length) {
         return length;
     }
-    LookupRequestHeader header{};
     header.item_count = items.item_count();
     wire::encode_unchecked(header, out.data());
     return length;
 }
 
+} // namespace
+
+Result<std::size_t> finish_lookup_request(wire::PackedDirectoryWriter& items) noexcept {
+    return finish_frame(items, LookupRequestHeader{});
+}
+
 Result<std::size_t> finish_lookup_response(wire::PackedDirectoryWriter& items,
                                            std::uint64_t generation) noexcept {
-    const wire::MutableBytes out = items.buffer();
-    if (out.size() < lookup_header_size) {
-        return fail(Errc::overflow, "buffer too small for the lookup header");
-    }
-    auto length = items.finish(wire::TailPadding::none);
-    if (!length) {
-        return length;
-    }
     LookupResponseHeader header{};
-    header.item_count = items.item_count();
     header.generation = generation;
-    wire::encode_unchecked(header, out.data());
-    return length;
+    return finish_frame(items, header);
 }
 
 Result<std::size_t> encode_lookup_response(std::uint64_t generation,
