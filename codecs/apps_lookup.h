@@ -160,7 +160,8 @@ using AppsLookupView = LookupResponseView<AppsLookup>;
 // are the frame's (codecs/lookup_views.h). Not thread-safe.
 class AppsLookupBuilder : public LookupBuilderBase<AppsLookupBuilder, AppsLookupItem> {
 public:
-    using LookupBuilderBase::LookupBuilderBase;
+    explicit AppsLookupBuilder(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
+        : LookupBuilderBase(out, reserved_items) {}
 
     // Appends one item as given. Errc::overflow when the buffer is full;
     // Errc::invalid_argument for an item the decoder would reject (a field

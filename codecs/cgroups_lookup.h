@@ -113,7 +113,8 @@ using CgroupsLookupView = LookupResponseView<CgroupsLookup>;
 // are the frame's (codecs/lookup_views.h). Not thread-safe.
 class CgroupsLookupBuilder : public LookupBuilderBase<CgroupsLookupBuilder, CgroupsLookupItem> {
 public:
-    using LookupBuilderBase::LookupBuilderBase;
+    explicit CgroupsLookupBuilder(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
+        : LookupBuilderBase(out, reserved_items) {}
 
     // Appends one item as given. Errc::overflow when the buffer is full;
     // Errc::invalid_argument for an item the decoder would reject (an empty

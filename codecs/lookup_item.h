@@ -217,12 +217,12 @@ public:
     // (padding before the table), out_of_bounds (the table or a label
     // string past the item), bad_field (an empty key, a NUL inside a label
     // string), missing_nul.
-    Result<LookupLabelsView> labels(std::uint16_t count) const noexcept;
+    [[nodiscard]] Result<LookupLabelsView> labels(std::uint16_t count) const noexcept;
 
 private:
     // Checks a label string at `expected`; returns the offset after its NUL.
-    Result<std::size_t> label_string(std::size_t expected, std::uint32_t offset,
-                                     std::uint32_t length) const noexcept;
+    [[nodiscard]] Result<std::size_t> label_string(std::size_t expected, std::uint32_t offset,
+                                                   std::uint32_t length) const noexcept;
 
     wire::Bytes item_;
     std::size_t header_size_;

@@ -118,9 +118,6 @@ private:
 template <class Derived, class OwnedItem>
 class LookupBuilderBase {
 public:
-    explicit LookupBuilderBase(wire::MutableBytes out, std::uint32_t reserved_items = 8) noexcept
-        : items_(out, lookup_header_size, reserved_items) {}
-
     void set_generation(std::uint64_t value) noexcept { generation_ = value; }
 
     // Answers a whole request (an empty builder, one item per key in key
@@ -150,6 +147,11 @@ protected:
     }
 
 private:
+    // Only the derived builder constructs its frame.
+    friend Derived;
+    LookupBuilderBase(wire::MutableBytes out, std::uint32_t reserved_items) noexcept
+        : items_(out, lookup_header_size, reserved_items) {}
+
     wire::PackedDirectoryWriter items_;
     std::uint64_t generation_ = 0;
 };

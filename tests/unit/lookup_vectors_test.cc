@@ -124,7 +124,8 @@ LOOKUP_VECTOR_TEST(cgroups_lookup_request_2_paths, "two paths, keys 8-aligned, n
     REQUIRE_OK(length);
     require_same_bytes(wire::Bytes(out).first(*length), vector.bytes());
 
-    auto view = CgroupsLookup::decode_request(vector.bytes());
+    const std::vector<std::byte> image = vector.bytes(); // the view borrows it
+    auto view = CgroupsLookup::decode_request(image);
     REQUIRE_OK(view);
     REQUIRE(CgroupsLookup::to_owned(*view).paths
             == std::vector<std::string>(paths.begin(), paths.end()));
@@ -137,7 +138,8 @@ LOOKUP_VECTOR_TEST(cgroups_lookup_request_empty, "the no-op probe is the header 
     REQUIRE(out.size() == lookup_header_size);
     REQUIRE_OK(CgroupsLookup::encode_request(request, out));
     require_same_bytes(out, vector.bytes());
-    auto view = CgroupsLookup::decode_request(vector.bytes());
+    const std::vector<std::byte> image = vector.bytes(); // the view borrows it
+    auto view = CgroupsLookup::decode_request(image);
     REQUIRE_OK(view);
     REQUIRE(view->empty());
 }
@@ -199,7 +201,8 @@ LOOKUP_VECTOR_TEST(cgroups_lookup_response_oversized_item, "OVERSIZED_ITEM echo"
     // the same item.
     Buffer item(CgroupsLookup::oversized_item_size("/oversized"));
     REQUIRE_OK(CgroupsLookup::encode_oversized_item("/oversized", item));
-    auto view = CgroupsLookup::decode_response(vector.bytes());
+    const std::vector<std::byte> image = vector.bytes(); // the view borrows it
+    auto view = CgroupsLookup::decode_response(image);
     REQUIRE_OK(view);
     require_same_bytes(item,
                        std::vector<std::byte>(view->raw_item(0).begin(), view->raw_item(0).end()));
@@ -222,7 +225,8 @@ LOOKUP_VECTOR_TEST(apps_lookup_request_3_pids, "three 8-byte binary keys") {
     auto length = AppsLookup::encode_request(request, out);
     REQUIRE_OK(length);
     require_same_bytes(wire::Bytes(out).first(*length), vector.bytes());
-    auto view = AppsLookup::decode_request(vector.bytes());
+    const std::vector<std::byte> image = vector.bytes(); // the view borrows it
+    auto view = AppsLookup::decode_request(image);
     REQUIRE_OK(view);
     REQUIRE(AppsLookup::to_owned(*view).pids == pids);
 }
@@ -233,7 +237,8 @@ LOOKUP_VECTOR_TEST(apps_lookup_request_empty, "the no-op probe is the header alo
     Buffer out(AppsLookup::request_size(request));
     REQUIRE_OK(AppsLookup::encode_request(request, out));
     require_same_bytes(out, vector.bytes());
-    auto view = AppsLookup::decode_request(vector.bytes());
+    const std::vector<std::byte> image = vector.bytes(); // the view borrows it
+    auto view = AppsLookup::decode_request(image);
     REQUIRE_OK(view);
     REQUIRE(view->empty());
 }
@@ -286,7 +291,8 @@ LOOKUP_VECTOR_TEST(apps_lookup_response_oversized_item, "OVERSIZED_ITEM echo") {
         vector, apps_response(206, apps_lookup_unknown(1239, AppsLookupStatus::oversized_item)));
     Buffer item(AppsLookup::oversized_item_size(1239));
     REQUIRE_OK(AppsLookup::encode_oversized_item(1239, item));
-    auto view = AppsLookup::decode_response(vector.bytes());
+    const std::vector<std::byte> image = vector.bytes(); // the view borrows it
+    auto view = AppsLookup::decode_response(image);
     REQUIRE_OK(view);
     require_same_bytes(item,
                        std::vector<std::byte>(view->raw_item(0).begin(), view->raw_item(0).end()));
