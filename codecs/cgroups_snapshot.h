@@ -15,6 +15,7 @@
 
 #include <boost/hana/define_struct.hpp>
 
+#include "codecs/indexed_iterator.h"
 #include "netipc/concepts/codec.h"
 #include "netipc/wire/hello.h"
 #include "netipc/wire/layout.h"
@@ -115,9 +116,9 @@ public:
     // Item `index` (< size()). Every item was validated by the decoder.
     CgroupsItemView operator[](std::uint32_t index) const noexcept;
 
-    class Iterator;
-    [[nodiscard]] Iterator begin() const noexcept;
-    [[nodiscard]] Iterator end() const noexcept;
+    using Iterator = IndexedIterator<CgroupsSnapshotView>;
+    [[nodiscard]] Iterator begin() const noexcept { return {this, 0}; }
+    [[nodiscard]] Iterator end() const noexcept { return {this, size()}; }
 
 private:
     friend struct CgroupsSnapshot;
@@ -125,38 +126,6 @@ private:
     std::uint64_t generation_ = 0;
     wire::PackedDirectoryView items_;
 };
-
-class CgroupsSnapshotView::Iterator {
-public:
-    using value_type = CgroupsItemView;
-    using difference_type = std::ptrdiff_t;
-    Iterator() = default;
-    Iterator(const CgroupsSnapshotView* view, std::uint32_t index) : view_(view), index_(index) {}
-    CgroupsItemView operator*() const noexcept { return (*view_)[index_]; }
-    Iterator& operator++() noexcept {
-        ++index_;
-        return *this;
-    }
-    Iterator operator++(int) noexcept {
-        Iterator before = *this;
-        ++index_;
-        return before;
-    }
-    friend bool operator==(const Iterator& a, const Iterator& b) noexcept {
-        return a.index_ == b.index_;
-    }
-
-private:
-    const CgroupsSnapshotView* view_ = nullptr;
-    std::uint32_t index_ = 0;
-};
-
-inline CgroupsSnapshotView::Iterator CgroupsSnapshotView::begin() const noexcept {
-    return {this, 0};
-}
-inline CgroupsSnapshotView::Iterator CgroupsSnapshotView::end() const noexcept {
-    return {this, size()};
-}
 
 // Builds a snapshot response in a caller-owned buffer. The item count need
 // not be known in advance; `reserved_items` only avoids directory slides.

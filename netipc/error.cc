@@ -34,6 +34,10 @@ const char* to_string(Errc code) noexcept {
             return "bad chunk";
         case Errc::protocol_violation:
             return "protocol violation";
+        case Errc::bad_status:
+            return "bad status";
+        case Errc::bad_field:
+            return "bad field";
         case Errc::limit_exceeded:
             return "limit exceeded";
         case Errc::overflow:

@@ -30,6 +30,8 @@ enum class Errc : int {
     bad_item_count,     // an item count is inconsistent with the bytes present
     bad_chunk,          // chunk continuation header breaks a chunking rule
     protocol_violation, // any other breach of the protocol state machine
+    bad_status,         // a status or enum field holds a value its specification does not list
+    bad_field,          // a field breaks a value rule (one that depends on a status, a length limit)
     // --- negotiated limits and local capacity ---
     limit_exceeded, // a peer's message or answer: over the negotiated or its own limits
     overflow,       // a builder or buffer ran out of room

@@ -43,6 +43,21 @@
 //     and the client reconnects without it (a new session, never a
 //     same-session fallback).
 //
+// Lookups. For the lookup services (CgroupsLookupService, AppsLookupService)
+// lookup(keys) returns one answer per key, in key order, however many
+// ordinary request/response cycles that takes: it sends the longest run of
+// keys that fits the request ceiling (growing it, within payload_growth_cap,
+// for a key that fits no request yet), re-asks for the items the provider
+// marked PAYLOAD_EXCEEDED, and stitches the answers under their shared
+// generation. Callers never see PAYLOAD_EXCEEDED. OVERSIZED_ITEM answers
+// are final (once the key was asked alone) and stay in the result; a path too long for any request
+// the client may send becomes one without asking. The call fails when a subresponse breaks the
+// contract (another item count, an item that does not echo its key, a generation that changes
+// between cycles, no progress) and at the ClientConfig lookup ceilings (Errc::overflow). Every
+// cycle has the retry rules above; the timeout bounds the whole logical call. A call with no keys
+// still makes one round trip (a liveness probe that also reports the generation). Lookups never use
+// Level 1 batches.
+//
 // Thread safety: one thread makes calls, refresh() and close(); abort() and
 // clear_abort() may come from any thread while a call blocks.
 #pragma once
@@ -61,10 +76,12 @@
 #include "netipc/abort_signal.h"
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/framing.h"
+#include "netipc/concepts/lookup_codec.h"
 #include "services/client_config.h"
 #include "services/client_status.h"
 #include "services/defaults.h"
 #include "services/handshake_configs.h"
+#include "services/lookup_stitcher.h"
 #include "services/service.h"
 #include "sessions/session.h"
 
@@ -78,6 +95,8 @@ public:
     using CodecType = typename S::Codec;
     using Request = typename CodecType::Request;
     using ResponseView = typename CodecType::ResponseView;
+    // The key type of lookup services (a path, a pid); unused by others.
+    using LookupKey = lookup_key_t<CodecType>;
     using Address = typename T::Address;
     using SessionType = Session<T, F, CodecType>;
     using Milliseconds = std::chrono::milliseconds;
@@ -154,6 +173,21 @@ public:
         return std::span<const ResponseView>(batch_answers_);
     }
 
+    // One logical lookup: an answer per key, in key order (see "Lookups"
+    // above). The view borrows the client's buffers until the next call.
+    Result<ResponseView> lookup(std::span<const LookupKey> keys,
+                                Milliseconds timeout = Milliseconds{0})
+        requires LookupCodec<CodecType>
+    {
+        ++counters_.calls;
+        auto result = lookup_cycles(keys, deadline_after(timeout));
+        if (!result) {
+            ++counters_.call_failures;
+            last_error_ = result.error();
+        }
+        return result;
+    }
+
     // Makes the blocked call (or the next one) return Errc::aborted. Safe
     // from any thread and from a signal handler; stays raised until
     // clear_abort() or close().
@@ -210,11 +244,15 @@ private:
     }
 
     // Runs one logical call with the retry and resize rules above.
+    [[nodiscard]] Deadline deadline_after(Milliseconds timeout) const noexcept {
+        return Deadline::after(timeout == Milliseconds{0} ? call_timeout_ : timeout);
+    }
+
     template <class Attempt>
     auto run(const Need& need, Milliseconds timeout, Attempt attempt)
         -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
         ++counters_.calls;
-        auto result = run_attempts(need, timeout, attempt);
+        auto result = run_attempts(need, deadline_after(timeout), attempt);
         if (!result) {
             ++counters_.call_failures;
             last_error_ = result.error();
@@ -223,7 +261,7 @@ private:
     }
 
     template <class Attempt>
-    auto run_attempts(const Need& need, Milliseconds timeout, Attempt& attempt)
+    auto run_attempts(const Need& need, Deadline deadline, Attempt& attempt)
         -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
         if (state_ != ClientState::ready) {
             return fail(Errc::not_ready, "client is not ready: call refresh() first");
@@ -232,8 +270,6 @@ private:
             // Nothing was sent, so the session stays usable.
             return fail(Errc::aborted, "abort signal raised");
         }
-        const Deadline deadline =
-            Deadline::after(timeout == Milliseconds{0} ? call_timeout_ : timeout);
         if (!fits(need)) {
             if (auto grown = grow_requests(need, deadline); !grown) {
                 return std::unexpected(grown.error());
@@ -280,6 +316,170 @@ private:
                 return std::unexpected(again.error());
             }
         }
+    }
+
+    // The split-and-stitch loop of lookup() (netdata/plugin-ipc
+    // docs/level2-typed-api.md, lookup contracts; the loop's order is
+    // settled from the reference C client).
+    Result<ResponseView> lookup_cycles(std::span<const LookupKey> keys, Deadline deadline)
+        requires LookupCodec<CodecType>
+    {
+        if (keys.size()
+            > or_default(config_.max_logical_lookup_items, defaults::max_logical_lookup_items)) {
+            return fail(Errc::overflow, "more keys than max_logical_lookup_items");
+        }
+        const std::uint32_t max_cycles =
+            or_default(config_.max_logical_lookup_subcalls, defaults::max_logical_lookup_subcalls);
+        stitcher_.clear();
+        std::optional<std::uint64_t> generation;
+        std::uint32_t cycles = 0;
+        std::size_t start = 0;
+        bool ask_alone = false;
+        // At least one cycle: a call with no keys (or only keys answered
+        // locally) still asks, which also gives the generation.
+        while (start < keys.size() || cycles == 0) {
+            const auto rest = keys.subspan(start);
+            const std::size_t count =
+                std::min<std::size_t>(keys_that_fit(rest), ask_alone ? 1 : rest.size());
+            ask_alone = false;
+            if (count == 0 && !rest.empty()) {
+                // The first key alone fits no request, or no response of
+                // this session even as an echo.
+                auto placed = make_room_for(rest.front(), deadline);
+                if (!placed) {
+                    return std::unexpected(placed.error());
+                }
+                if (!*placed) { // no request can carry it: final, answered here
+                    if (auto added = stitcher_.add_oversized(rest.front()); !added) {
+                        return std::unexpected(added.error());
+                    }
+                    ++start;
+                }
+                continue;
+            }
+            if (++cycles > max_cycles) {
+                return fail(Errc::overflow,
+                            "lookup needs more cycles than max_logical_lookup_subcalls");
+            }
+            const auto asked = rest.first(count);
+            const typename CodecType::Request request = CodecType::request_for(asked);
+            auto ask = [&](SessionType& session, Deadline until) {
+                return session.call(request, until, &abort_);
+            };
+            auto answer = run_attempts(Need{CodecType::request_size(request), 1}, deadline, ask);
+            if (!answer) {
+                return answer;
+            }
+            auto answered = answered_items(*answer, asked, generation);
+            if (!answered) {
+                return std::unexpected(answered.error());
+            }
+            // The provider judges its first item against the echoes of all
+            // the others: OVERSIZED_ITEM there may only mean "not with so
+            // many keys". Final only when that key was asked alone.
+            if (*answered > 0 && asked.size() > 1 && CodecType::oversized((*answer)[0])) {
+                ask_alone = true;
+                continue;
+            }
+            if (start == 0 && *answered == keys.size() && stitcher_.size() == 0) {
+                return answer; // one cycle answered everything: no copy
+            }
+            for (std::uint32_t i = 0; i < *answered; ++i) {
+                stitcher_.add(answer->raw_item(i));
+            }
+            start += *answered;
+        }
+        return stitcher_.finish(generation.value_or(0),
+                                or_default(config_.max_logical_lookup_response_bytes,
+                                           defaults::max_logical_lookup_response_bytes));
+    }
+
+    // The longest run of `keys` whose request fits the session's request
+    // ceiling and whose answer, were every item only an echo of its key,
+    // fits the response ceiling: the provider can then always answer each
+    // key at least PAYLOAD_EXCEEDED, so every cycle makes progress. (The
+    // reference client checks the request side only; a provider granting
+    // responses much smaller than requests would answer it LIMIT_EXCEEDED.)
+    [[nodiscard]] std::size_t keys_that_fit(std::span<const LookupKey> keys) const
+        requires LookupCodec<CodecType>
+    {
+        if (!session_) {
+            return 0;
+        }
+        const auto& parameters = session_->parameters();
+        codecs::LookupPayloadSize request;
+        codecs::LookupPayloadSize echoes;
+        std::size_t count = 0;
+        for (const auto& key : keys) {
+            request.add(CodecType::key_size(key));
+            echoes.add(CodecType::oversized_item_size(key));
+            if (request.total() > parameters.requests.max_payload_bytes
+                || echoes.total() > parameters.responses.max_payload_bytes) {
+                break;
+            }
+            ++count;
+        }
+        return count;
+    }
+
+    // A key that fits no cycle of this session alone: reconnects with a
+    // larger request ceiling when that is what it lacks and
+    // payload_growth_cap allows (true). False when it can never be asked:
+    // its request exceeds the cap, or its echo the granted response ceiling.
+    Result<bool> make_room_for(const LookupKey& key, Deadline deadline)
+        requires LookupCodec<CodecType>
+    {
+        if (state_ != ClientState::ready || !session_) {
+            return fail(Errc::not_ready, "client is not ready: call refresh() first");
+        }
+        const auto& parameters = session_->parameters();
+        codecs::LookupPayloadSize echo;
+        echo.add(CodecType::oversized_item_size(key));
+        if (echo.total() > parameters.responses.max_payload_bytes) {
+            return false;
+        }
+        const std::size_t alone = CodecType::request_size(CodecType::request_for({&key, 1}));
+        if (alone > growth_cap_) {
+            return false;
+        }
+        if (auto grown = grow_requests(Need{alone, 1}, deadline); !grown) {
+            return std::unexpected(grown.error());
+        }
+        return true;
+    }
+
+    // Checks one subresponse against the keys it answers and returns how
+    // many items it answered before the first PAYLOAD_EXCEEDED one.
+    static Result<std::uint32_t> answered_items(const ResponseView& answer,
+                                                std::span<const LookupKey> asked,
+                                                std::optional<std::uint64_t>& generation)
+        requires LookupCodec<CodecType>
+    {
+        if (answer.size() != asked.size()) {
+            return fail(Errc::protocol_violation, "lookup answer has another item count");
+        }
+        if (generation && *generation != answer.generation()) {
+            return fail(Errc::protocol_violation, "lookup generation changed between cycles");
+        }
+        generation = answer.generation();
+        std::optional<std::uint32_t> exceeded;
+        for (std::uint32_t i = 0; i < answer.size(); ++i) {
+            const auto item = answer[i];
+            if (!CodecType::echoes(item, asked[i])) {
+                return fail(Errc::protocol_violation, "lookup answer does not echo its key");
+            }
+            if (CodecType::payload_exceeded(item)) {
+                exceeded = exceeded.value_or(i);
+            } else if (exceeded) {
+                return fail(Errc::protocol_violation,
+                            "lookup item answered after a PAYLOAD_EXCEEDED one");
+            }
+        }
+        if (exceeded && *exceeded == 0) {
+            return fail(Errc::protocol_violation,
+                        "lookup answer made no progress (first item PAYLOAD_EXCEEDED)");
+        }
+        return exceeded.value_or(answer.size());
     }
 
     // Errors a session returns before any I/O.
@@ -403,6 +603,8 @@ private:
     std::optional<Error> last_error_;
     std::optional<SessionType> session_;
     std::vector<ResponseView> batch_answers_;
+    // Lookup codecs only: the items of a logical lookup's cycles.
+    [[no_unique_address]] LookupStitcherFor<CodecType> stitcher_;
 };
 
 } // namespace netipc::services

@@ -32,6 +32,14 @@ struct ClientConfig {
     // Packet size to propose (0: the transport's maximum).
     std::uint32_t packet_size = 0;
 
+    // Lookup services (Client::lookup()): most keys one logical call may
+    // take (0: 65536), most request/response cycles it may spend splitting
+    // them (0: 4096), and the largest stitched response it may build
+    // (0: 64 MiB). Beyond them the call fails with Errc::overflow.
+    std::uint32_t max_logical_lookup_items = 0;
+    std::uint32_t max_logical_lookup_subcalls = 0;
+    std::uint32_t max_logical_lookup_response_bytes = 0;
+
     // Per-call bound used when a call passes 0 (0: 30 000 ms).
     std::chrono::milliseconds call_timeout{0};
     // Bound on each connect + handshake attempt (0: 5 000 ms).

@@ -29,6 +29,12 @@ inline constexpr std::uint32_t batch_items = 1;
 // Reconnects one call may spend growing ceilings (the upstream retry rule).
 inline constexpr int max_resize_reconnects = 8;
 
+// Ceilings of one logical lookup call (Client::lookup()), the reference
+// clients' defaults: keys, request/response cycles, stitched response bytes.
+inline constexpr std::uint32_t max_logical_lookup_items = 65536;
+inline constexpr std::uint32_t max_logical_lookup_subcalls = 4096;
+inline constexpr std::uint32_t max_logical_lookup_response_bytes = 64U * 1024U * 1024U;
+
 // Managed server: sessions served at once (one worker thread each).
 inline constexpr std::uint32_t max_sessions = 64;
 // Managed server: how long a new connection may take to send its HELLO.

@@ -101,6 +101,10 @@ std::vector<Seed> collect_seeds() {
             }
         }
     }
+    // The lookup images are bare payloads already.
+    for (const testing::HexVector& vector : testing::load_all_lookup_vectors()) {
+        add(vector.name, vector.bytes());
+    }
     return seeds;
 }
 

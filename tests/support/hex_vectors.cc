@@ -83,19 +83,46 @@ std::filesystem::path vectors_dir() {
         "NETIPC_VECTORS_DIR)");
 }
 
+std::filesystem::path lookup_vectors_dir() {
+    for (const auto& dir : protocol_data_candidates("lookup-vectors")) {
+        std::error_code ignored;
+        if (std::filesystem::exists(dir / "cgroups_lookup_request_empty.hex", ignored)) {
+            return dir;
+        }
+    }
+    throw std::runtime_error(
+        "tests/data/protocol/lookup-vectors not found (run from the repository root)");
+}
+
+HexVector load_lookup_vector(const std::string& name) {
+    return parse_hex_file(lookup_vectors_dir() / (name + ".hex"));
+}
+
 HexVector load_vector(const std::string& name) {
     return parse_hex_file(vectors_dir() / (name + ".hex"));
 }
 
-std::vector<HexVector> load_all_vectors() {
+namespace {
+
+std::vector<HexVector> load_all_in(const std::filesystem::path& dir) {
     std::vector<HexVector> all;
-    for (const auto& entry : std::filesystem::directory_iterator(vectors_dir())) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() == ".hex") {
             all.push_back(parse_hex_file(entry.path()));
         }
     }
     std::ranges::sort(all, {}, &HexVector::name);
     return all;
+}
+
+} // namespace
+
+std::vector<HexVector> load_all_vectors() {
+    return load_all_in(vectors_dir());
+}
+
+std::vector<HexVector> load_all_lookup_vectors() {
+    return load_all_in(lookup_vectors_dir());
 }
 
 } // namespace netipc::testing

@@ -1,4 +1,5 @@
-// Loads the reference byte images in tests/data/protocol/vectors/*.hex.
+// Loads the reference byte images in tests/data/protocol/vectors/*.hex and
+// tests/data/protocol/lookup-vectors/*.hex (the lookup payloads).
 //
 // Format: lines starting with '#' describe the inputs; a line starting with
 // "## packet" begins a new datagram (chunked images); every other line holds
@@ -36,5 +37,16 @@ HexVector load_vector(const std::string& name);
 
 // Every .hex vector, sorted by name.
 std::vector<HexVector> load_all_vectors();
+
+// The lookup images (methods 4 and 5): the runfiles copy of
+// tests/data/protocol/lookup-vectors, else that path relative to the
+// current directory. Throws when neither exists.
+std::filesystem::path lookup_vectors_dir();
+
+// Loads `<lookup_vectors_dir>/<name>.hex`.
+HexVector load_lookup_vector(const std::string& name);
+
+// Every lookup image, sorted by name.
+std::vector<HexVector> load_all_lookup_vectors();
 
 } // namespace netipc::testing

@@ -10,6 +10,7 @@
 #include "codecs/cgroups_snapshot.h"
 #include "codecs/simple_hash.h"
 #include "tools/cli/exit_codes.h"
+#include "tools/cli/lookup_json.h"
 #include "tools/cli/numbers.h"
 #include "tools/cli/snapshot_json.h"
 
@@ -163,6 +164,59 @@ TEST_CASE("snapshot JSON round-trips, through the wire codec too", "[cli][json]"
         keys.push_back(key);
     }
     CHECK(keys == std::vector<std::string>{"hash", "options", "enabled", "name", "path"});
+}
+
+// Encodes `table` as a response and decodes it, as a consumer receives it.
+template <class Codec>
+std::vector<std::byte> encoded(const typename Codec::OwnedResponse& table) {
+    std::vector<std::byte> bytes(Codec::encoded_size(table));
+    REQUIRE(Codec::encode_response(table, bytes));
+    return bytes;
+}
+
+TEST_CASE("lookup JSON round-trips, through the wire codecs too", "[cli][json][lookup]") {
+    using netipc::codecs::AppsLookup;
+    using netipc::codecs::CgroupsLookup;
+    const auto cgroups = netipc::cli::sample_cgroups_lookup();
+    const auto cgroups_json = netipc::cli::lookup_to_json(cgroups);
+    auto cgroups_back =
+        netipc::cli::cgroups_lookup_from_json(nlohmann::ordered_json::parse(cgroups_json.dump()));
+    REQUIRE(cgroups_back);
+    CHECK(*cgroups_back == cgroups);
+    const auto cgroups_bytes = encoded<CgroupsLookup>(cgroups);
+    auto cgroups_view = CgroupsLookup::decode_response(cgroups_bytes);
+    REQUIRE(cgroups_view);
+    CHECK(netipc::cli::lookup_to_json(*cgroups_view) == cgroups_json);
+
+    const auto apps = netipc::cli::sample_apps_lookup();
+    const auto apps_json = netipc::cli::lookup_to_json(apps);
+    auto apps_back =
+        netipc::cli::apps_lookup_from_json(nlohmann::ordered_json::parse(apps_json.dump()));
+    REQUIRE(apps_back);
+    CHECK(*apps_back == apps);
+    const auto apps_bytes = encoded<AppsLookup>(apps);
+    auto apps_view = AppsLookup::decode_response(apps_bytes);
+    REQUIRE(apps_view);
+    CHECK(netipc::cli::lookup_to_json(*apps_view) == apps_json);
+}
+
+TEST_CASE("lookup JSON names the field it refuses", "[cli][json][lookup]") {
+    const auto refused = [](const char* text) {
+        auto table = netipc::cli::cgroups_lookup_from_json(nlohmann::ordered_json::parse(text));
+        REQUIRE_FALSE(table);
+        return table.error();
+    };
+    CHECK(refused(R"({"items": [{"name": "n"}]})") == "items[0] needs a \"path\"");
+    CHECK(refused(R"({"items": [{"path": "/a", "labels": {"k": "v"}}]})")
+          == "items[0].labels must be an array of {\"key\", \"value\"}");
+    CHECK(refused(R"({"items": [{"path": "/a", "orchestrator": 70000}]})")
+          == "items[0].orchestrator = 70000 does not fit 16 bits");
+    CHECK(refused(R"({"items": [{"path": "/a", "colour": 1}]})")
+          == "unknown field items[0].colour");
+    auto comm = netipc::cli::apps_lookup_from_json(
+        nlohmann::ordered_json::parse(R"({"items": [{"pid": 1, "comm": "a-comm-of-16-byt"}]})"));
+    REQUIRE_FALSE(comm);
+    CHECK(comm.error().starts_with("items[0]: "));
 }
 
 TEST_CASE("JSON output survives bytes that are not UTF-8", "[cli][json]") {

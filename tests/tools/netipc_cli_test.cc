@@ -383,6 +383,160 @@ TEST_CASE("a snapshot round-trips: serve --data FILE, call --json, same items",
     CHECK(entries(dir).empty());
 }
 
+TEST_CASE("lookups: serve --data, call with many keys, text and --json with every field",
+          "[cli][e2e][lookup]") {
+    const std::string transport = GENERATE("baseline", "shm");
+    CAPTURE(transport);
+    TempRunDir dir;
+    const std::vector<std::string> over{"--transport", transport};
+    const std::string data_file = dir.path() + "/table.json";
+
+    SECTION("cgroups-lookup") {
+        const json table = json::parse(R"({
+            "generation": 9,
+            "items": [
+                {"path": "/docker/abc", "status": "KNOWN", "orchestrator": "DOCKER",
+                 "name": "web", "labels": [{"key": "image", "value": "nginx"},
+                                           {"key": "empty", "value": ""}]},
+                {"path": "/pending", "status": "UNKNOWN_RETRY_LATER"},
+                {"path": "/odd", "orchestrator": 4660}
+            ]})");
+        std::ofstream(data_file) << table.dump();
+        Provider provider(std::vector<std::string>{"cgroups-lookup", "--data", data_file}
+                          + at(dir, "cgl", over));
+        ::unlink(data_file.c_str()); // read at start; the run dir must end empty
+
+        const std::vector<std::string> keys{"--path", "/odd",        "--path", "/nowhere",
+                                            "--path", "/docker/abc", "--path", "/pending"};
+        auto answer = run(std::vector<std::string>{"call", "cgroups-lookup", "--json"} + keys
+                          + at(dir, "cgl", over));
+        CHECK(answer.status == 0);
+        const json expected = json::parse(R"({
+            "generation": 9,
+            "items": [
+                {"path": "/odd", "status": "KNOWN", "orchestrator": 4660, "name": "",
+                 "labels": []},
+                {"path": "/nowhere", "status": "UNKNOWN_PERMANENT", "orchestrator": "UNKNOWN",
+                 "name": "", "labels": []},
+                {"path": "/docker/abc", "status": "KNOWN", "orchestrator": "DOCKER",
+                 "name": "web", "labels": [{"key": "image", "value": "nginx"},
+                                           {"key": "empty", "value": ""}]},
+                {"path": "/pending", "status": "UNKNOWN_RETRY_LATER", "orchestrator": "UNKNOWN",
+                 "name": "", "labels": []}
+            ]})");
+        CHECK(json::parse(answer.out) == expected);
+
+        auto text =
+            run(std::vector<std::string>{"call", "cgroups-lookup"} + keys + at(dir, "cgl", over));
+        CHECK(text.status == 0);
+        CHECK(text.out.starts_with("generation 9, 4 items\n/odd\tKNOWN\torchestrator=4660"));
+        CHECK(text.out.find("/docker/abc\tKNOWN\torchestrator=\"DOCKER\"\tname=web\t"
+                            "labels=image=nginx,empty=\n")
+              != std::string::npos);
+
+        // probe works on a lookup provider like on any other.
+        auto probe = run(std::vector<std::string>{"probe", "--json"} + at(dir, "cgl", over));
+        CHECK(probe.status == 0);
+        provider.stop();
+        CHECK(entries(dir).empty());
+    }
+    SECTION("apps-lookup") {
+        const json table = json::parse(R"({
+            "generation": 4,
+            "items": [
+                {"pid": 1234, "ppid": 1, "uid": 1000, "starttime": 5521, "comm": "nginx",
+                 "cgroup_path": "/docker/abc", "cgroup_name": "web", "orchestrator": "DOCKER",
+                 "labels": [{"key": "image", "value": "nginx"}]},
+                {"pid": 812, "ppid": 1, "uid": 0, "comm": "sshd", "cgroup_status": "HOST_ROOT"}
+            ]})");
+        std::ofstream(data_file) << table.dump();
+        Provider provider(std::vector<std::string>{"apps-lookup", "--data", data_file}
+                          + at(dir, "apl", over));
+        ::unlink(data_file.c_str());
+
+        auto answer = run(std::vector<std::string>{"call", "apps-lookup", "--json", "--pid", "812",
+                                                   "--pid", "7", "--pid", "1234"}
+                          + at(dir, "apl", over));
+        CHECK(answer.status == 0);
+        const json expected = json::parse(R"({
+            "generation": 4,
+            "items": [
+                {"pid": 812, "status": "KNOWN", "ppid": 1, "uid": 0, "starttime": 0,
+                 "comm": "sshd", "cgroup_status": "HOST_ROOT", "cgroup_path": "",
+                 "cgroup_name": "", "orchestrator": "UNKNOWN", "labels": []},
+                {"pid": 7, "status": "UNKNOWN", "ppid": 0, "uid": 4294967295, "starttime": 0,
+                 "comm": "", "cgroup_status": "KNOWN", "cgroup_path": "", "cgroup_name": "",
+                 "orchestrator": "UNKNOWN", "labels": []},
+                {"pid": 1234, "status": "KNOWN", "ppid": 1, "uid": 1000, "starttime": 5521,
+                 "comm": "nginx", "cgroup_status": "KNOWN", "cgroup_path": "/docker/abc",
+                 "cgroup_name": "web", "orchestrator": "DOCKER",
+                 "labels": [{"key": "image", "value": "nginx"}]}
+            ]})");
+        CHECK(json::parse(answer.out) == expected);
+
+        auto text = run(std::vector<std::string>{"call", "apps-lookup", "--pid", "1234"}
+                        + at(dir, "apl", over));
+        CHECK(text.status == 0);
+        CHECK(text.out
+              == "generation 4, 1 items\n1234\tKNOWN\tcomm=nginx\tppid=1\tuid=1000\t"
+                 "starttime=5521\tcgroup=KNOWN /docker/abc\tname=web\t"
+                 "orchestrator=\"DOCKER\"\tlabels=image=nginx\n");
+    }
+    SECTION("the built-in samples, and many keys over a small response ceiling") {
+        Provider provider(std::vector<std::string>{"cgroups-lookup", "--max-response-bytes", "512"}
+                          + at(dir, "cgl", over));
+        std::vector<std::string> arguments{"call", "cgroups-lookup", "--json"};
+        for (int i = 0; i < 40; ++i) {
+            arguments.insert(arguments.end(),
+                             {"--path", i % 2 == 0 ? "/system.slice/docker-4f2a9c.scope"
+                                                   : "/unknown/" + std::to_string(i)});
+        }
+        auto answer = run(arguments + at(dir, "cgl", over));
+        INFO(answer.err);
+        CHECK(answer.status == 0);
+        const auto items = json::parse(answer.out).at("items");
+        REQUIRE(items.size() == 40);
+        CHECK(items[0].at("name") == "docker_nginx");
+        CHECK(items[1].at("status") == "UNKNOWN_PERMANENT");
+        CHECK(items[39].at("path") == "/unknown/39");
+
+        Provider apps(std::vector<std::string>{"apps-lookup"} + at(dir, "apl", over));
+        auto pids = run(std::vector<std::string>{"call", "apps-lookup", "--json", "--pid", "1234"}
+                        + at(dir, "apl", over));
+        CHECK(pids.status == 0);
+        CHECK(json::parse(pids.out).at("items")[0].at("comm") == "nginx");
+    }
+}
+
+TEST_CASE("lookup usage errors and bad tables are refused", "[cli][e2e][lookup][usage]") {
+    TempRunDir dir;
+    auto pid_for_paths =
+        run(std::vector<std::string>{"call", "cgroups-lookup", "--pid", "1"} + at(dir, "x"));
+    CHECK(pid_for_paths.status == 2);
+    check_one_line(pid_for_paths.err, "cgroups-lookup takes --path");
+    auto not_a_pid =
+        run(std::vector<std::string>{"call", "apps-lookup", "--pid", "-3"} + at(dir, "x"));
+    CHECK(not_a_pid.status == 2);
+    auto path_for_increment =
+        run(std::vector<std::string>{"call", "increment", "--value", "1", "--path", "/a"}
+            + at(dir, "x"));
+    CHECK(path_for_increment.status == 2);
+
+    const std::string data_file = dir.path() + "/bad.json";
+    std::ofstream(data_file)
+        << R"({"items": [{"path": "/a"}, {"path": "/b", "status": "UNKNOWN_PERMANENT", "name": "n"}]})";
+    auto rejected = run(std::vector<std::string>{"serve", "cgroups-lookup", "--data", data_file}
+                        + at(dir, "cgl"));
+    CHECK(rejected.status == 2);
+    check_one_line(rejected.err, "items[1]");
+    std::ofstream(data_file) << R"({"items": [{"pid": 1, "status": "GONE"}]})";
+    auto bad_status =
+        run(std::vector<std::string>{"serve", "apps-lookup", "--data", data_file} + at(dir, "apl"));
+    CHECK(bad_status.status == 2);
+    check_one_line(bad_status.err, "items[0].status must be one of KNOWN");
+    CHECK_FALSE(fs::exists(dir.path() + "/cgl.sock"));
+}
+
 TEST_CASE("each failure has its own exit status and one line on stderr", "[cli][e2e][exit]") {
     TempRunDir dir;
     const auto call_increment = [&](const std::string& service,
@@ -669,21 +823,28 @@ TEST_CASE("demo completes and shows what it promises", "[cli][e2e][demo]") {
     CHECK(outcome.status == 0);
     CHECK(outcome.err.empty());
     for (const char* promised : {
-             "[1/6] start two providers",
+             "[1/7] start four providers",
              "READY",
-             "[2/6] handshake over the baseline",
+             "[2/7] handshake over the baseline",
              "profile      baseline (0x01)",
-             "[3/6] handshake over shared memory",
+             "[3/7] handshake over shared memory",
              "profile      shm-hybrid (0x02)",
              "INCREMENT 41 -> 42",
-             "[4/6] CGROUPS_SNAPSHOT",
+             "[4/7] CGROUPS_SNAPSHOT",
              "generation 1, systemd_enabled 1, 8 items",
-             "[5/6] Level 3 cache",
+             "[5/7] CGROUPS_LOOKUP and APPS_LOOKUP",
+             "cgroups-lookup: generation 1, 3 keys asked, 3 answers in order",
+             "    /system.slice/docker-4f2a9c.scope\tKNOWN\torchestrator=\"DOCKER\"",
+             "    /no/such/cgroup\tUNKNOWN_PERMANENT",
+             "apps-lookup: generation 1, 3 keys asked, 3 answers in order",
+             "    1234\tKNOWN\tcomm=nginx",
+             "    99999\tUNKNOWN",
+             "[6/7] Level 3 cache",
              "lookup docker_nginx     -> /sys/fs/cgroup/system.slice/docker-4a1c2f7e9b3d.scope",
              "lookup no-such-cgroup   -> absent",
              "the cache still holds generation 1, 8 items",
              "refresh: ok, generation 2, 7 items",
-             "[6/6] throughput",
+             "[7/7] throughput",
              "demo complete",
          }) {
         CHECK(outcome.out.find(promised) != std::string::npos);

@@ -34,6 +34,8 @@ const std::vector<Errc> all_errc{
     Errc::bad_item_count,
     Errc::bad_chunk,
     Errc::protocol_violation,
+    Errc::bad_status,
+    Errc::bad_field,
     Errc::limit_exceeded,
     Errc::overflow,
     Errc::message_too_large,

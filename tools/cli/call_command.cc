@@ -10,12 +10,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "services/apps_lookup_service.h"
+#include "services/cgroups_lookup_service.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "services/string_reverse_service.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
+#include "tools/cli/lookup_json.h"
 #include "tools/cli/options.h"
 #include "tools/cli/report.h"
 #include "tools/cli/snapshot_json.h"
@@ -31,7 +34,9 @@ struct CallOptions {
     EndpointOptions endpoint;
     std::uint64_t value = 0;
     std::string text;
-    std::uint32_t batch = 0; // 0: a single call
+    std::vector<std::string> paths;     // cgroups-lookup
+    std::vector<std::string> pid_texts; // apps-lookup, each checked by parse_unsigned
+    std::uint32_t batch = 0;            // 0: a single call
     std::uint32_t timeout_ms = 10000;
     bool json = false;
     CLI::Option* value_option = nullptr;
@@ -165,12 +170,56 @@ int call_cgroups_snapshot(const CallOptions& options) {
     return to_int(ExitCode::ok);
 }
 
+// One logical lookup of every key given, answers in key order.
+template <class S, class Keys>
+int call_lookup(const CallOptions& options, const Keys& keys) {
+    auto client = connect<S>(options);
+    if (!client) {
+        return client.error();
+    }
+    auto answer = client->lookup(keys);
+    if (!answer) {
+        return call_failed(options, answer.error());
+    }
+    if (options.json) {
+        print_json(lookup_to_json(*answer), false);
+    } else {
+        fmt::print("generation {}, {} items\n{}", answer->generation(), answer->size(),
+                   lookup_to_text(*answer));
+    }
+    return to_int(ExitCode::ok);
+}
+
 int run_call(CallOptions& options) {
     if (options.endpoint.service.empty()) {
         options.endpoint.service = options.kind;
     }
     const bool has_value = options.value_option->count() > 0;
     const bool has_text = options.text_option->count() > 0;
+    const bool has_keys = !options.paths.empty() || !options.pid_texts.empty();
+    if (options.kind == kind_cgroups_lookup || options.kind == kind_apps_lookup) {
+        const bool cgroups = options.kind == kind_cgroups_lookup;
+        if (has_value || has_text || options.batch != 0
+            || (cgroups ? !options.pid_texts.empty() : !options.paths.empty())) {
+            return report_usage(command_name,
+                                cgroups ? "cgroups-lookup takes --path P (repeatable) only"
+                                        : "apps-lookup takes --pid N (repeatable) only");
+        }
+        if (cgroups) {
+            const std::vector<std::string_view> paths(options.paths.begin(), options.paths.end());
+            return call_lookup<services::CgroupsLookupService>(
+                options, std::span<const std::string_view>(paths));
+        }
+        std::vector<std::uint32_t> pids;
+        for (const std::string& text : options.pid_texts) {
+            pids.push_back(*parse_unsigned<std::uint32_t>(text)); // checked when parsed
+        }
+        return call_lookup<services::AppsLookupService>(options,
+                                                        std::span<const std::uint32_t>(pids));
+    }
+    if (has_keys) {
+        return report_usage(command_name, "--path and --pid are for the lookup kinds");
+    }
     if (options.kind == kind_increment) {
         if (!has_value || has_text) {
             return report_usage(command_name, "increment takes --value N (and no --string)");
@@ -199,11 +248,13 @@ Command add_call_command(CLI::App& program) {
         "call", "Make one typed call, as a consumer would, and print the answer.");
     command
         ->add_option("kind", options->kind,
-                     "increment (--value N), string-reverse (--string S) or cgroups-snapshot "
-                     "(prints the whole snapshot as JSON)")
+                     "increment (--value N), string-reverse (--string S), cgroups-snapshot "
+                     "(prints the whole snapshot as JSON), cgroups-lookup (--path P...) or "
+                     "apps-lookup (--pid N...)")
         ->required()
         ->check(CLI::IsMember({std::string(kind_increment), std::string(kind_string_reverse),
-                               std::string(kind_cgroups_snapshot)}))
+                               std::string(kind_cgroups_snapshot), std::string(kind_cgroups_lookup),
+                               std::string(kind_apps_lookup)}))
         ->type_name("KIND");
     add_endpoint_options(*command, options->endpoint, ServiceOption::defaults_to_kind);
     options->value_option = add_unsigned_option(*command, "--value", options->value,
@@ -212,6 +263,23 @@ Command add_call_command(CLI::App& program) {
         command->add_option("--string", options->text, "string-reverse: the text to send")
             ->type_name("S");
     options->value_option->excludes(options->text_option);
+    command
+        ->add_option("--path", options->paths,
+                     "cgroups-lookup: a cgroup path to look up "
+                     "(repeat for more; answers come in this order)")
+        ->type_name("P");
+    command
+        ->add_option("--pid", options->pid_texts,
+                     "apps-lookup: a pid to look up, decimal or 0x-hex (repeat for more; "
+                     "answers come in this order)")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                return parse_unsigned<std::uint32_t>(text)
+                           ? std::string()
+                           : fmt::format("'{}' is not a u32 pid", text);
+            },
+            ""))
+        ->type_name("N");
     add_unsigned_option(*command, "--batch", options->batch,
                         "Send N requests in one batch message (increment: value, value+1, ...; "
                         "string-reverse: N copies) and print each answer",
@@ -222,7 +290,8 @@ Command add_call_command(CLI::App& program) {
         ->type_name("MS");
     command->add_flag("--json", options->json,
                       "Print JSON: {\"value\"}, {\"values\"}, {\"string\"}, {\"strings\"}; a "
-                      "snapshot on one line");
+                      "snapshot on one line; a lookup answer with every field (the format "
+                      "`serve --data` reads)");
     command->footer(exit_code_help());
     return {command, [options] { return run_call(*options); }};
 }

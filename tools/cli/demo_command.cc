@@ -1,8 +1,8 @@
 // `netipc demo`: the whole story with no set-up. A private run directory,
 // providers started as separate processes (`netipc serve`, this very
 // program), then a consumer in this process: the handshake over the
-// baseline and over SHM, a snapshot, a Level 3 cache that outlives a
-// provider restart, a rough throughput figure per transport, and a clean
+// baseline and over SHM, a snapshot, one lookup of each kind, a Level 3
+// cache that outlives a provider restart, a rough throughput figure per transport, and a clean
 // shutdown that leaves nothing behind.
 #include <unistd.h>
 
@@ -19,6 +19,8 @@
 #include <fmt/ranges.h>
 
 #include "cache/snapshot_cache.h"
+#include "services/apps_lookup_service.h"
+#include "services/cgroups_lookup_service.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "services/increment_service.h"
@@ -27,6 +29,7 @@
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/handshake_report.h"
+#include "tools/cli/lookup_json.h"
 #include "tools/cli/options.h"
 #include "tools/cli/report.h"
 #include "tools/cli/signals.h"
@@ -43,7 +46,7 @@ constexpr std::string_view command_name = "demo";
 constexpr auto start_timeout = 10s;
 constexpr auto stop_timeout = 10s;
 constexpr auto throughput_window = 500ms;
-constexpr int steps = 6;
+constexpr int steps = 7;
 
 struct DemoOptions {
     std::uint32_t throughput_ms = throughput_window.count();
@@ -80,13 +83,14 @@ public:
         try_step([&] { handshake(transport_baseline, "the baseline (UDS SEQPACKET)", 2); });
         try_step([&] { handshake(transport_shm, "shared memory (SHM_HYBRID)", 3); });
         try_step([&] { snapshot(); });
+        try_step([&] { lookups(); });
         try_step([&] { cache(); });
         try_step([&] { throughput(); });
         if (!stopped_) {
             return clean_up();
         }
         // An early stop still asks the providers to leave politely.
-        for (auto* provider : {&increment_, &snapshot_}) {
+        for (auto* provider : {&increment_, &snapshot_, &cgroups_lookup_, &apps_lookup_}) {
             if (*provider) {
                 (void)(*provider)->signal(SIGTERM);
                 (void)(*provider)->wait(stop_timeout);
@@ -146,7 +150,7 @@ private:
     }
 
     void start_providers() {
-        heading(1, "start two providers (separate processes, both offer SHM)");
+        heading(1, "start four providers (separate processes, all offer SHM)");
         if (program_.empty()) {
             stop(report_error(command_name, "cannot find this program (/proc/self/exe)"));
             return;
@@ -154,6 +158,12 @@ private:
         increment_ = start_provider(kind_increment);
         if (increment_) {
             snapshot_ = start_provider(kind_cgroups_snapshot);
+        }
+        if (snapshot_) {
+            cgroups_lookup_ = start_provider(kind_cgroups_lookup);
+        }
+        if (cgroups_lookup_) {
+            apps_lookup_ = start_provider(kind_apps_lookup);
         }
     }
 
@@ -230,13 +240,54 @@ private:
         }
     }
 
+    // One lookup through a Level 2 client of service S, printed as text.
+    template <class S, class Keys>
+    void lookup(std::string_view kind, const Keys& keys) {
+        EndpointOptions endpoint;
+        endpoint.run_dir = run_dir_.path();
+        endpoint.service = kind;
+        auto client = services::Client<S>::create(endpoint.address(), client_config(endpoint));
+        if (!client) {
+            fail("cannot create a client", client.error());
+            return;
+        }
+        (void)client->refresh();
+        auto answer = client->lookup(keys);
+        if (!answer) {
+            fail(fmt::format("{} lookup failed", kind), answer.error());
+            return;
+        }
+        fmt::print("  {}: generation {}, {} keys asked, {} answers in order\n", kind,
+                   answer->generation(), keys.size(), answer->size());
+        std::string text = lookup_to_text(*answer);
+        for (std::size_t at = 0; at < text.size();) {
+            const std::size_t end = text.find('\n', at);
+            fmt::print("    {}\n", text.substr(at, end - at));
+            at = end + 1;
+        }
+    }
+
+    void lookups() {
+        heading(5, "CGROUPS_LOOKUP and APPS_LOOKUP: a few keys, an answer for each");
+        const std::array<std::string_view, 3> paths{
+            "/system.slice/docker-4f2a9c.scope",
+            "/kubepods.slice/kubepods-burstable.slice/pod-8c1d", "/no/such/cgroup"};
+        lookup<services::CgroupsLookupService>(kind_cgroups_lookup,
+                                               std::span<const std::string_view>(paths));
+        if (stopped_) {
+            return;
+        }
+        const std::array<std::uint32_t, 3> pids{1234, 812, 99999};
+        lookup<services::AppsLookupService>(kind_apps_lookup, std::span<const std::uint32_t>(pids));
+    }
+
     static void print_lookup(const cache::CgroupsSnapshotCache& cache, std::string_view name) {
         auto item = cache.find_copy(name);
         fmt::print("  lookup {:<16} -> {}\n", name, item ? item->path : std::string("absent"));
     }
 
     void cache() {
-        heading(5, "Level 3 cache: refresh, lookups, and a provider restart");
+        heading(6, "Level 3 cache: refresh, lookups, and a provider restart");
         EndpointOptions endpoint;
         endpoint.run_dir = run_dir_.path();
         endpoint.service = kind_cgroups_snapshot;
@@ -325,7 +376,7 @@ private:
     }
 
     void throughput() {
-        heading(6, fmt::format("throughput: INCREMENT ping-pong, one client, {} ms per transport",
+        heading(7, fmt::format("throughput: INCREMENT ping-pong, one client, {} ms per transport",
                                options_.throughput_ms));
         for (const auto transport : {transport_baseline, transport_shm}) {
             const auto rate = calls_per_second(transport);
@@ -355,8 +406,10 @@ private:
 
     int clean_up() {
         fmt::print("\nclean-up\n");
-        for (auto [provider, kind] : {std::pair{&increment_, kind_increment},
-                                      std::pair{&snapshot_, kind_cgroups_snapshot}}) {
+        for (auto [provider, kind] :
+             {std::pair{&increment_, kind_increment}, std::pair{&snapshot_, kind_cgroups_snapshot},
+              std::pair{&cgroups_lookup_, kind_cgroups_lookup},
+              std::pair{&apps_lookup_, kind_apps_lookup}}) {
             if (!stop_provider(*provider, kind)) {
                 return to_int(ExitCode::failure);
             }
@@ -377,6 +430,8 @@ private:
     std::string program_;
     std::optional<ChildProcess> increment_;
     std::optional<ChildProcess> snapshot_;
+    std::optional<ChildProcess> cgroups_lookup_;
+    std::optional<ChildProcess> apps_lookup_;
     std::optional<Stop> stopped_;
 };
 
@@ -397,7 +452,8 @@ Command add_demo_command(CLI::App& program) {
     auto* command = program.add_subcommand(
         "demo",
         "Start providers and a consumer in a private run directory and show the handshake "
-        "(baseline and SHM), a snapshot, a cache lookup and a rough throughput figure; then "
+        "(baseline and SHM), a snapshot, a cgroups and an apps lookup, a cache lookup and a rough "
+        "throughput figure; then "
         "clean up. No arguments needed.");
     add_unsigned_option(*command, "--throughput-ms", options->throughput_ms,
                         "How long each throughput run lasts (default 500)", std::uint32_t{1},

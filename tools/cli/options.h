@@ -22,6 +22,8 @@ namespace netipc::cli {
 inline constexpr std::string_view kind_increment = "increment";
 inline constexpr std::string_view kind_string_reverse = "string-reverse";
 inline constexpr std::string_view kind_cgroups_snapshot = "cgroups-snapshot";
+inline constexpr std::string_view kind_cgroups_lookup = "cgroups-lookup";
+inline constexpr std::string_view kind_apps_lookup = "apps-lookup";
 
 // --transport values. "shm" offers shared memory and prefers it (the peer
 // may still choose the baseline); "baseline" keeps to the socket.

@@ -14,13 +14,17 @@
 
 #include <fmt/format.h>
 
+#include "services/apps_lookup_service.h"
+#include "services/cgroups_lookup_service.h"
 #include "services/cgroups_snapshot_service.h"
 #include "services/defaults.h"
 #include "services/increment_service.h"
+#include "services/lookup_table.h"
 #include "services/managed_server.h"
 #include "services/string_reverse_service.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
+#include "tools/cli/lookup_json.h"
 #include "tools/cli/options.h"
 #include "tools/cli/report.h"
 #include "tools/cli/signals.h"
@@ -126,13 +130,46 @@ int run_server(const ServeOptions& options, const services::ServerConfig& config
     return to_int(ExitCode::ok);
 }
 
+// A lookup provider answering from the table in --data (or `sample`):
+// keys not in it answer the codec's "never heard of it" (cgroups:
+// UNKNOWN_PERMANENT, apps: UNKNOWN).
+template <class S, class Load>
+int serve_lookup(const ServeOptions& options, const services::ServerConfig& config,
+                 typename S::Codec::OwnedResponse sample, Load load) {
+    using Codec = typename S::Codec;
+    typename Codec::OwnedResponse data = std::move(sample);
+    if (!options.data_file.empty()) {
+        auto loaded = load(options.data_file);
+        if (!loaded) {
+            return report_usage(command_name, loaded.error());
+        }
+        data = std::move(*loaded);
+    }
+    auto table = std::make_shared<services::LookupTable<Codec>>();
+    table->set_generation(data.generation);
+    for (auto& item : data.items) {
+        table->put(std::move(item));
+    }
+    const TerminationSignals signals; // before the server starts any thread
+    Pause pause;
+    auto answer = [table](const typename Codec::RequestView& request,
+                          typename Codec::ResponseBuilder& out) {
+        return S::respond(out, table->answer(request));
+    };
+    return run_server<S>(options, config, signals, pause,
+                         with_test_behaviour<S>(options, pause, answer));
+}
+
 int run_serve(ServeOptions& options) {
     if (options.endpoint.service.empty()) {
         options.endpoint.service = options.kind;
     }
     const bool snapshot_kind = options.kind == kind_cgroups_snapshot;
-    if (!options.data_file.empty() && !snapshot_kind) {
-        return report_usage(command_name, "--data is only for cgroups-snapshot");
+    const bool lookup_kind =
+        options.kind == kind_cgroups_lookup || options.kind == kind_apps_lookup;
+    if (!options.data_file.empty() && !snapshot_kind && !lookup_kind) {
+        return report_usage(command_name,
+                            "--data is only for cgroups-snapshot, cgroups-lookup and apps-lookup");
     }
 
     services::ServerConfig config = server_config(options.endpoint);
@@ -174,6 +211,16 @@ int run_serve(ServeOptions& options) {
                                             : services::defaults::payload_growth_cap;
     }
 
+    // Lookups fit any response ceiling: answers that do not are split.
+    if (options.kind == kind_cgroups_lookup) {
+        return serve_lookup<services::CgroupsLookupService>(
+            options, config, sample_cgroups_lookup(), load_cgroups_lookup_file);
+    }
+    if (options.kind == kind_apps_lookup) {
+        return serve_lookup<services::AppsLookupService>(options, config, sample_apps_lookup(),
+                                                         load_apps_lookup_file);
+    }
+
     const TerminationSignals signals; // before the server starts any thread
     Pause pause;
     if (options.kind == kind_increment) {
@@ -211,17 +258,21 @@ Command add_serve_command(CLI::App& program) {
     command
         ->add_option("kind", options->kind,
                      "increment (answers value+1), string-reverse (answers the reversed "
-                     "string), cgroups-snapshot (serves --data or a built-in sample)")
+                     "string), cgroups-snapshot, cgroups-lookup, apps-lookup (each serves "
+                     "--data or a built-in sample)")
         ->required()
         ->check(CLI::IsMember({std::string(kind_increment), std::string(kind_string_reverse),
-                               std::string(kind_cgroups_snapshot)}))
+                               std::string(kind_cgroups_snapshot), std::string(kind_cgroups_lookup),
+                               std::string(kind_apps_lookup)}))
         ->type_name("KIND");
     add_endpoint_options(*command, options->endpoint, ServiceOption::defaults_to_kind);
     command
         ->add_option("--data", options->data_file,
                      "cgroups-snapshot: JSON file {\"systemd_enabled\",\"generation\",\"items\":"
                      "[{\"name\",\"path\",\"options\",\"enabled\",\"hash\"}]}; a missing hash is "
-                     "simple_hash(name)")
+                     "simple_hash(name). cgroups-lookup / apps-lookup: the table of known keys, "
+                     "in the JSON `call --json` prints ({\"generation\",\"items\":[...]}); other "
+                     "keys answer UNKNOWN_PERMANENT (cgroups) or UNKNOWN (apps)")
         ->type_name("FILE");
     add_unsigned_option(*command, "--max-sessions", options->max_sessions,
                         "Sessions served at once (default 64)", std::uint32_t{1});

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "codecs/simple_hash.h"
+#include "tools/cli/json_fields.h"
 
 namespace netipc::cli {
 
@@ -16,31 +17,6 @@ namespace {
 
 using nlohmann::json;
 using Failure = std::unexpected<std::string>;
-
-template <std::unsigned_integral T>
-std::expected<T, std::string> unsigned_field(const json& value, std::string_view where) {
-    if (!value.is_number_unsigned()) {
-        return Failure(fmt::format("{} must be a non-negative integer", where));
-    }
-    const auto number = value.get<std::uint64_t>();
-    if (number > std::numeric_limits<T>::max()) {
-        return Failure(fmt::format("{} = {} does not fit {} bits", where, number,
-                                   std::numeric_limits<T>::digits));
-    }
-    return static_cast<T>(number);
-}
-
-std::expected<std::string, std::string> string_field(const json& value, std::string_view where) {
-    if (!value.is_string()) {
-        return Failure(fmt::format("{} must be a string", where));
-    }
-    auto text = value.get<std::string>();
-    // The wire ends each string at a NUL: C peers would read a shorter one.
-    if (text.find('\0') != std::string::npos) {
-        return Failure(fmt::format("{} contains a NUL character", where));
-    }
-    return text;
-}
 
 std::expected<codecs::CgroupsItem, std::string> item_from_json(const json& value,
                                                                std::size_t index) {
@@ -163,17 +139,11 @@ std::expected<codecs::CgroupsSnapshotData, std::string> snapshot_from_json(const
 
 std::expected<codecs::CgroupsSnapshotData, std::string> load_snapshot_file(
     const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        return Failure(fmt::format("{}: cannot open the file", path));
+    auto parsed = read_json_file<json>(path);
+    if (!parsed) {
+        return Failure(parsed.error());
     }
-    json parsed;
-    try {
-        parsed = json::parse(in);
-    } catch (const json::parse_error& error) {
-        return Failure(fmt::format("{}: not valid JSON: {}", path, error.what()));
-    }
-    auto snapshot = snapshot_from_json(parsed);
+    auto snapshot = snapshot_from_json(*parsed);
     if (!snapshot) {
         return Failure(fmt::format("{}: {}", path, snapshot.error()));
     }
