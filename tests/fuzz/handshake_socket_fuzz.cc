@@ -111,6 +111,18 @@ void check_parameters(const SessionParameters& parameters, const model::Ack& ack
     NETIPC_FUZZ_CHECK(parameters.session_id == ack.session_id);
 }
 
+// The handshake's result is the model's: its error, or its parameters.
+void check_outcome(const Result<SessionParameters>& result, std::optional<Errc> error,
+                   const model::Ack& ack) {
+    if (error) {
+        NETIPC_FUZZ_CHECK(!result.has_value());
+        NETIPC_FUZZ_CHECK(result.error().code == *error);
+    } else {
+        NETIPC_FUZZ_CHECK(result.has_value());
+        check_parameters(*result, ack);
+    }
+}
+
 void server_role(const std::vector<wire::Bytes>& packets) {
     ServerHandshakeConfig config;
     config.auth_token = 0xDEADBEEFCAFEBABEULL;
@@ -131,14 +143,7 @@ void server_role(const std::vector<wire::Bytes>& packets) {
                                    configured_packet_size,
                                    session_id};
     const model::ServerVerdict verdict = model::judge_hello(first_of(sent), server);
-
-    if (verdict.error) {
-        NETIPC_FUZZ_CHECK(!result.has_value());
-        NETIPC_FUZZ_CHECK(result.error().code == *verdict.error);
-    } else {
-        NETIPC_FUZZ_CHECK(result.has_value());
-        check_parameters(*result, verdict.ack);
-    }
+    check_outcome(result, verdict.error, verdict.ack);
     const auto answers = drain(peer.get());
     if (!verdict.answered) {
         NETIPC_FUZZ_CHECK(answers.empty());
@@ -177,13 +182,7 @@ void client_role(const std::vector<wire::Bytes>& packets) {
     const model::Proposal proposal{config.supported_profiles, config.max_request_payload_bytes,
                                    config.max_request_batch_items, configured_packet_size};
     const model::ClientVerdict verdict = model::judge_hello_ack(first_of(sent), proposal);
-    if (verdict.error) {
-        NETIPC_FUZZ_CHECK(!result.has_value());
-        NETIPC_FUZZ_CHECK(result.error().code == *verdict.error);
-    } else {
-        NETIPC_FUZZ_CHECK(result.has_value());
-        check_parameters(*result, verdict.ack);
-    }
+    check_outcome(result, verdict.error, verdict.ack);
     // The client said exactly one thing: its HELLO.
     const auto hellos = drain(peer.get());
     NETIPC_FUZZ_CHECK(hellos.size() == 1);
