@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 namespace netipc::testing {
@@ -39,6 +40,10 @@ struct Resources {
         return {open_descriptors(), region_files(run_dir)};
     }
     friend bool operator==(const Resources&, const Resources&) = default;
+    friend std::ostream& operator<<(std::ostream& out, const Resources& resources) {
+        return out << resources.descriptors << " descriptors, " << resources.regions
+                   << " region files";
+    }
 };
 
 } // namespace netipc::testing
