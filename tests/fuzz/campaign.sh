@@ -103,7 +103,7 @@ for name in "${targets[@]}"; do
     mkdir -p "$kept"
     cp "$merged"/* "$kept/" 2>/dev/null || true
     files=$(find "$kept" -type f | wc -l)
-    bytes=$(du -sb "$kept" | cut -f1)
+    bytes=$(find "$kept" -type f -printf '%s\n' | awk '{ total += $1 } END { print total + 0 }')
 
     line=$(printf '%-28s executions %10s  exec/s %7s  corpus %5s files %8s bytes  crashes %s' \
         "$name" "${executions:-?}" "${per_second:-?}" "$files" "$bytes" "$crashes")
@@ -114,5 +114,5 @@ done
 echo
 echo "campaign summary (${seconds}s per target, -max_len=${NETIPC_FUZZ_MAX_LEN:-4096}):"
 printf '%s\n' "${summary[@]}"
-echo "corpus total: $(du -sb "$fuzz_dir/corpus" | cut -f1) bytes in $(find "$fuzz_dir/corpus" -type f | wc -l) files"
+echo "corpus total: $(find "$fuzz_dir/corpus" -type f -printf '%s\n' | awk '{ total += $1 } END { print total + 0 }') bytes in $(find "$fuzz_dir/corpus" -type f | wc -l) files"
 exit $crashed

@@ -3,13 +3,15 @@
 For a target NAME with source NAME_fuzz.cc it declares:
   NAME_fuzz_replay  cc_test, tag fuzz_replay. Links replay_main.cc: replays the
                     vector seeds, their truncations and bit flips, random
-                    buffers and regressions/NAME/*. Runs in every config.
+                    buffers, regressions/NAME/* and the campaign corpus
+                    corpus/NAME/*. Runs in every config.
   NAME_fuzzer       cc_binary. Under //:fuzzing (--config=fuzz) a real libFuzzer
                     binary (-fsanitize=fuzzer); otherwise the same replay program,
                     so `bazel build //...` builds it in every config.
   NAME_fuzz_smoke   sh_test, tags fuzz_smoke + manual: a few seconds of fuzzing
-                    from the vector seeds and regressions/NAME/* (run-tests runs
-                    it with --config=fuzz, so the regressions also get ASan/UBSan).
+                    from the vector seeds, regressions/NAME/* and corpus/NAME/*
+                    (run-tests runs it with --config=fuzz, so they also get
+                    ASan/UBSan).
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
@@ -19,6 +21,8 @@ def netipc_fuzz_target(name, deps):
     regressions_dir = native.package_name() + "/regressions/" + name
     target_deps = deps + [":fuzz_support"]
     regressions = native.glob(["regressions/%s/**" % name])
+    corpus_dir = native.package_name() + "/corpus/" + name
+    corpus = native.glob(["corpus/%s/**" % name])
 
     cc_test(
         name = name + "_fuzz_replay",
@@ -26,8 +30,11 @@ def netipc_fuzz_target(name, deps):
         srcs = [src, "replay_main.cc"],
         # The test runs from the runfiles root, where this path exists only
         # when the glob matched something; replay_main skips it otherwise.
-        args = ["--regressions=" + regressions_dir],
-        data = regressions,
+        args = [
+            "--regressions=" + regressions_dir,
+            "--regressions=" + corpus_dir,
+        ],
+        data = regressions + corpus,
         tags = ["fuzz_replay"],
         deps = target_deps + [":seeds"],
     )
@@ -57,11 +64,12 @@ def netipc_fuzz_target(name, deps):
             "$(rootpath :%s_fuzzer)" % name,
             "$(rootpath :hex_seed_tool)",
             regressions_dir,
+            corpus_dir,
         ],
         data = [
             ":%s_fuzzer" % name,
             ":hex_seed_tool",
-        ] + regressions,
+        ] + regressions + corpus,
         tags = [
             "fuzz_smoke",
             "manual",

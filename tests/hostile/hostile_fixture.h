@@ -94,7 +94,12 @@ void require_error(const Result<T>& result, Errc code, const std::string& fragme
 
 // The peer's script ran to its end.
 inline void require_finished(const PeerLog& log) {
-    CHECK(log.problems == std::vector<std::string>{});
+    std::string problems;
+    for (const std::string& problem : log.problems) {
+        problems += problem + "; ";
+    }
+    INFO("hostile peer: " << problems);
+    CHECK(log.problems.empty());
     CHECK(log.finished);
 }
 

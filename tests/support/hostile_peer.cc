@@ -49,7 +49,10 @@ private:
 
     // Waits for a packet or EOF; the packet, or nullopt at EOF.
     std::optional<Packet> next_packet(bool& failed) {
-        failed = false;
+        failed = fd() < 0; // closed by an earlier step
+        if (failed) {
+            return std::nullopt;
+        }
         pollfd readable{fd(), POLLIN, 0};
         const int ready =
             ::poll(&readable, 1, static_cast<int>(std::chrono::milliseconds(step_timeout).count()));
@@ -72,6 +75,9 @@ private:
     }
 
     bool carry_out(const Send& step) {
+        if (fd() < 0) {
+            return problem("send after the connection was closed");
+        }
         const ssize_t sent =
             ::send(fd(), step.packet.data(), step.packet.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent != static_cast<ssize_t>(step.packet.size())) {
@@ -109,7 +115,7 @@ private:
         return true;
     }
 
-    bool carry_out(const Signal& step) {
+    static bool carry_out(const Signal& step) {
         step.event->raise();
         return true;
     }

@@ -114,7 +114,7 @@ inline Script operator+(Script script, const Script& more) {
 inline Script send_all(const std::vector<Packet>& packets) {
     Script script;
     for (const Packet& packet : packets) {
-        script.push_back(Send{packet});
+        script.emplace_back(Send{packet});
     }
     return script;
 }

@@ -41,8 +41,9 @@ public:
 
     // Waits until the direction's sequence differs from `seen` (polling: a
     // state, not a time, ends the wait). Errc::timeout at the deadline.
-    Result<std::uint64_t> await_publication(transports::ShmDirection direction, std::uint64_t seen,
-                                            Deadline deadline) const noexcept;
+    [[nodiscard]] Result<std::uint64_t> await_publication(transports::ShmDirection direction,
+                                                          std::uint64_t seen,
+                                                          Deadline deadline) const noexcept;
 
 private:
     RegionTamper(std::byte* base, std::size_t size) noexcept : base_(base), size_(size) {}
