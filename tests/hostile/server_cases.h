@@ -152,10 +152,10 @@ inline std::vector<ServerCase> server_cases() {
     for (ServerCase& c : cases) {
         Script script = c.phase == Phase::serving ? say_hello() + c.script : c.script;
         if (c.answer) {
-            script.push_back(Receive{});
+            script.emplace_back(Receive{});
         }
         if (c.watches_close) {
-            script.push_back(ExpectClosed{});
+            script.emplace_back(ExpectClosed{});
         }
         c.script = std::move(script);
     }
