@@ -16,7 +16,15 @@ For a target NAME with source NAME_fuzz.cc it declares:
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
 
-def netipc_fuzz_target(name, deps):
+def netipc_fuzz_target(name, deps, replay_size = "small"):
+    """Declares NAME_fuzz_replay, NAME_fuzzer and NAME_fuzz_smoke.
+
+    Args:
+      name: the target's name; its source is NAME_fuzz.cc.
+      deps: what the source needs.
+      replay_size: the replay test's Bazel size; "medium" for a target whose
+        every input does real I/O (tens of seconds under ASan on a busy machine).
+    """
     src = name + "_fuzz.cc"
     regressions_dir = native.package_name() + "/regressions/" + name
     target_deps = deps + [":fuzz_support"]
@@ -26,7 +34,7 @@ def netipc_fuzz_target(name, deps):
 
     cc_test(
         name = name + "_fuzz_replay",
-        size = "small",
+        size = replay_size,
         srcs = [src, "replay_main.cc"],
         # The test runs from the runfiles root, where this path exists only
         # when the glob matched something; replay_main skips it otherwise.
