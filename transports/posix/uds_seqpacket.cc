@@ -202,10 +202,64 @@ Result<void> bind_reclaiming(int fd, const std::string& path) {
 UdsSeqpacket::Connection::Connection(posix::UniqueFd fd) noexcept
     : fd_(std::move(fd)), max_packet_size_(read_max_packet_size(fd_.get())) {}
 
+namespace {
+
+// Runs `attempt` (one non-blocking send system call returning what it
+// returned) until the packet of `total` bytes is sent, waiting for room
+// while the socket is full, and turns failures into the transport's
+// vocabulary.
+template <class Attempt>
+Result<void> send_whole_packet(int fd, std::size_t total, Deadline deadline, Attempt attempt) {
+    for (;;) {
+        const ssize_t sent = attempt();
+        if (sent >= 0) {
+            if (static_cast<std::size_t>(sent) != total) {
+                // SEQPACKET sends a packet whole or not at all.
+                return fail(Errc::internal, "send() sent part of a SEQPACKET packet");
+            }
+            return {};
+        }
+        const int error = errno;
+        if (error == EINTR) {
+            continue;
+        }
+        if (is_would_block(error)) {
+            if (auto ready = posix::wait_for(fd, POLLOUT, deadline, nullptr); !ready) {
+                return ready;
+            }
+            continue;
+        }
+        if (is_peer_gone(error)) {
+            return fail(Errc::disconnected, "peer closed the connection", error);
+        }
+        if (error == EMSGSIZE) {
+            return fail(Errc::invalid_argument, "packet larger than the socket allows", error);
+        }
+        return fail(Errc::os_error, "send() failed", error);
+    }
+}
+
+constexpr int send_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+
+} // namespace
+
 Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> pieces,
                                                    Deadline deadline) {
     if (!fd_) {
         return fail(Errc::invalid_argument, "send on a closed connection");
+    }
+    if (pieces.size() == 1) {
+        // Sessions build every message in one buffer (header room in front
+        // of the payload): one piece, and send() spares the kernel copying
+        // and checking a msghdr and its iovec, as recv() does on the other
+        // side.
+        const wire::Bytes packet = pieces.front();
+        if (auto checked = check_packet_size(packet.size()); !checked) {
+            return checked;
+        }
+        return send_whole_packet(fd_.get(), packet.size(), deadline, [&] {
+            return ::send(fd_.get(), packet.data(), packet.size(), send_flags);
+        });
     }
     std::array<iovec, inline_pieces> inline_vectors{};
     std::vector<iovec> heap_vectors;
@@ -228,42 +282,24 @@ Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> 
         vectors[count++] = iovec{const_cast<std::byte*>(piece.data()), piece.size()};
         total += piece.size();
     }
+    if (auto checked = check_packet_size(total); !checked) {
+        return checked;
+    }
+    msghdr message{};
+    message.msg_iov = vectors.data();
+    message.msg_iovlen = count;
+    return send_whole_packet(fd_.get(), total, deadline,
+                             [&] { return ::sendmsg(fd_.get(), &message, send_flags); });
+}
+
+Result<void> UdsSeqpacket::Connection::check_packet_size(std::size_t total) const {
     if (total == 0) {
         return fail(Errc::invalid_argument, "empty packet (the peer would read it as EOF)");
     }
     if (total > max_packet_size_) {
         return fail(Errc::invalid_argument, "packet larger than max_packet_size()");
     }
-    msghdr message{};
-    message.msg_iov = vectors.data();
-    message.msg_iovlen = count;
-    for (;;) {
-        const ssize_t sent = ::sendmsg(fd_.get(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent >= 0) {
-            if (static_cast<std::size_t>(sent) != total) {
-                // SEQPACKET sends a packet whole or not at all.
-                return fail(Errc::internal, "sendmsg() sent part of a SEQPACKET packet");
-            }
-            return {};
-        }
-        const int error = errno;
-        if (error == EINTR) {
-            continue;
-        }
-        if (is_would_block(error)) {
-            if (auto ready = posix::wait_for(fd_.get(), POLLOUT, deadline, nullptr); !ready) {
-                return ready;
-            }
-            continue;
-        }
-        if (is_peer_gone(error)) {
-            return fail(Errc::disconnected, "peer closed the connection", error);
-        }
-        if (error == EMSGSIZE) {
-            return fail(Errc::invalid_argument, "packet larger than the socket allows", error);
-        }
-        return fail(Errc::os_error, "sendmsg() failed", error);
-    }
+    return {};
 }
 
 Result<std::size_t> UdsSeqpacket::Connection::receive_packet(wire::MutableBytes out,

@@ -79,8 +79,9 @@ public:
 
         Connection() noexcept = default;
 
-        // Sends one packet: the concatenation of `pieces`, in one sendmsg()
-        // (the pieces are never copied). Waits for buffer space until
+        // Sends one packet: the concatenation of `pieces`, in one send()
+        // for a single piece or one sendmsg() gathering several (the pieces
+        // are never copied). Waits for buffer space until
         // `deadline` (Errc::timeout). A peer that has gone away is
         // Errc::disconnected. An empty packet or one larger than
         // max_packet_size() is Errc::invalid_argument: the kernel would reject
@@ -121,11 +122,13 @@ public:
         friend class UdsSeqpacket;
         explicit Connection(posix::UniqueFd fd) noexcept;
 
+        // Errc::invalid_argument for a packet of `total` bytes send_packet()
+        // must refuse: empty, or larger than max_packet_size().
+        [[nodiscard]] Result<void> check_packet_size(std::size_t total) const;
         // Arms SO_RCVTIMEO for a blocking receive that must end by
-        // `deadline`, unless the armed value already fits it. False when
-        // the time left is too short to arm it safely (use poll()).
-        // Arms SO_RCVTIMEO for a blocking receive toward `deadline`, at most
-        // `cap` (zero: no cap). False when too little time is left.
+        // `deadline`, at most `cap` (zero: no cap), unless the armed value
+        // already fits. False when the time left is too short to arm it
+        // safely (use poll()).
         Result<bool> arm_receive_timeout(Deadline deadline, std::chrono::microseconds cap);
         Result<std::size_t> receive_polling(wire::MutableBytes out, Deadline deadline,
                                             const AbortSignal* abort);
