@@ -87,7 +87,10 @@ template <PacketConnection Connection>
 Result<ReceivedMessage> MessageReceiver::receive(Connection& connection, Deadline deadline,
                                                  const AbortSignal* abort) {
     failed_header_.reset();
-    const wire::MutableBytes first_room(buffer_.data(), buffer_.size());
+    // A first packet gets one packet's room, never the whole buffer (which
+    // grows to the largest chunked message seen): a packet longer than the
+    // agreed size is a violation whatever the session received before.
+    const wire::MutableBytes first_room(buffer_.data(), packet_size_);
     auto received = connection.receive_packet(first_room, deadline, abort);
     if (!received) {
         return std::unexpected(received.error());

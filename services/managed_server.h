@@ -330,6 +330,14 @@ private:
             std::lock_guard lock(mutex_);
             worker.handshaking = false;
             --handshaking_;
+            // The handshake's abort signal has done its work: close its
+            // descriptor now, not when the acceptor reaps this worker (which
+            // waits for the next connection, so a finished session would
+            // hold it until then). Every raise() runs under mutex_, so none
+            // races this move; the moved-from signal is inert.
+            {
+                const AbortSignal spent(std::move(worker.handshake_abort));
+            }
             if (!session) {
                 // Counted before the slot is free: whoever the slot goes to
                 // next already sees the count.

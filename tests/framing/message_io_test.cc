@@ -338,6 +338,32 @@ TEST_CASE("a chunked message's first packet must be full", "[framing]") {
     CHECK(receive_error(end, roomy, 64) == Errc::bad_chunk);
 }
 
+// Regression: the first packet of a message used to get the whole receive
+// buffer as room, which grows to the largest chunked message seen; a packet
+// longer than the agreed size was then accepted after a large message and
+// refused before one. It is refused always.
+TEST_CASE("a first packet longer than the agreed packet size is refused, whatever came before",
+          "[framing]") {
+    constexpr std::uint32_t packet_size = 64;
+    auto [sender, end] = LoopbackConnection::make_pair(1U << 20U);
+    framing::MessageReceiver receiver(roomy, packet_size);
+
+    // A chunked message grows the receiver's buffer well past one packet.
+    const auto large = pattern(1000);
+    REQUIRE(framing::send_message(
+        sender, wire::make_request_header(wire::MethodCode::string_reverse, 1, 1000), large,
+        packet_size, Deadline::after(5s)));
+    REQUIRE(receiver.receive(end, Deadline::after(5s)));
+
+    // Then one packet of 100 bytes (a header and 68 bytes) for an 8-byte payload.
+    auto oversized = encode_header(wire::make_request_header(wire::MethodCode::increment, 2, 8));
+    oversized.resize(100, std::byte{0x5a});
+    end.inject_incoming(oversized);
+    auto message = receiver.receive(end, Deadline::after(5s));
+    REQUIRE_FALSE(message);
+    CHECK(message.error().code == Errc::protocol_violation);
+}
+
 TEST_CASE("batches of 0, 1 and many items travel whole, chunked or not", "[framing][batch]") {
     for (const std::uint32_t items : {0U, 1U, 3U, 500U}) {
         for (const std::uint32_t packet_size : {64U, 212992U}) {

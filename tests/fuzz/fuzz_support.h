@@ -7,6 +7,7 @@
 // when a decode/encode round trip does not reproduce its input.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
@@ -66,6 +68,26 @@ T read_at(wire::Bytes in, std::size_t offset) noexcept {
     T value;
     std::memcpy(&value, in.data() + offset, sizeof(T));
     return value;
+}
+
+// Splits an input into packets for the targets that feed packet sequences:
+// each packet is a u16 length followed by that many bytes. A length longer
+// than what is left takes the rest; a lone last byte is a packet of itself.
+// So every input is some sequence, and a plain message (no prefix) still
+// makes a first packet of whatever follows its first two bytes.
+inline std::vector<wire::Bytes> split_packets(wire::Bytes in) {
+    std::vector<wire::Bytes> packets;
+    std::size_t offset = 0;
+    while (offset < in.size()) {
+        std::size_t length = in.size() - offset;
+        if (length >= 2) {
+            length = std::min<std::size_t>(read_at<std::uint16_t>(in, offset), length - 2);
+            offset += 2;
+        }
+        packets.push_back(in.subspan(offset, length));
+        offset += length;
+    }
+    return packets;
 }
 
 inline bool all_zero(wire::Bytes in, std::size_t offset, std::size_t count) noexcept {

@@ -69,6 +69,40 @@ ByteVector with_count_prefix(std::uint32_t count, const ByteVector& payload) {
     return prefixed;
 }
 
+// The packet-sequence shape the sequence targets read (split_packets() in
+// fuzz_support.h): each packet behind its u16 length.
+ByteVector as_sequence(const std::vector<ByteVector>& packets) {
+    ByteVector sequence;
+    for (const ByteVector& packet : packets) {
+        const auto length = static_cast<std::uint16_t>(packet.size());
+        const auto* bytes = reinterpret_cast<const std::byte*>(&length);
+        sequence.insert(sequence.end(), bytes, bytes + sizeof(length));
+        sequence.insert(sequence.end(), packet.begin(), packet.end());
+    }
+    return sequence;
+}
+
+// The message_receiver target's input: [packet size - 33][u32 ceiling] and
+// the sequence. A chunked vector keeps its own packet size (its first
+// packet is a full one); a single packet gets the largest the byte allows.
+ByteVector as_receiver_input(const testing::HexVector& vector) {
+    constexpr std::size_t smallest_packet = 33;
+    constexpr std::uint32_t ceiling = 65536;
+    std::size_t packet_size = smallest_packet + 255;
+    if (vector.packets.size() > 1) {
+        packet_size = vector.packets.front().size();
+    }
+    if (packet_size < smallest_packet || packet_size > smallest_packet + 255) {
+        return {};
+    }
+    ByteVector input{static_cast<std::byte>(packet_size - smallest_packet)};
+    const auto* bytes = reinterpret_cast<const std::byte*>(&ceiling);
+    input.insert(input.end(), bytes, bytes + sizeof(ceiling));
+    const ByteVector sequence = as_sequence(vector.packets);
+    input.insert(input.end(), sequence.begin(), sequence.end());
+    return input;
+}
+
 } // namespace
 
 std::vector<Seed> collect_seeds() {
@@ -92,6 +126,10 @@ std::vector<Seed> collect_seeds() {
         const ByteVector payload = message_payload(vector);
         if (!payload.empty()) {
             add(vector.name + ".payload", payload);
+        }
+        add(vector.name + ".sequence", as_sequence(vector.packets));
+        if (ByteVector input = as_receiver_input(vector); !input.empty()) {
+            add(vector.name + ".receiver", std::move(input));
         }
         // The batch target takes [u32 item_count][payload].
         for (const ByteVector* candidate : {&image, &payload}) {

@@ -205,6 +205,11 @@ Result<ShmMessageView> read_published(std::byte* region, const DirectionFields& 
     if (length > fields.area_capacity) {
         return fail(Errc::protocol_violation, "published SHM length exceeds the area");
     }
+    // publish() never announces an empty message (a message has at least
+    // its envelope header): a zero length is the peer's lie, not a message.
+    if (length == 0) {
+        return fail(Errc::protocol_violation, "published SHM length is zero");
+    }
     return ShmMessageView{seq, wire::Bytes(region + fields.area_offset, length)};
 }
 

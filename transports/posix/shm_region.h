@@ -142,7 +142,7 @@ public:
     // Errc::disconnected (attached side only: the owning server process no
     // longer exists; noticed within a slice, see ShmWaitOptions),
     // Errc::protocol_violation (the published length exceeds
-    // the area), Errc::os_error (unexpected futex failure).
+    // the area, or is zero), Errc::os_error (unexpected futex failure).
     Result<ShmMessageView> wait(ShmDirection direction, std::uint64_t last_seen_seq,
                                 Deadline deadline, const AbortSignal* abort = nullptr,
                                 AdaptiveSpin* pacing = nullptr) const noexcept;

@@ -191,6 +191,14 @@ public:
     // address; otherwise Errc::os_error with errno.
     static Result<Connection> connect(const Address& address, Deadline deadline);
 
+    // Wraps an already connected AF_UNIX SOCK_SEQPACKET socket (an end of a
+    // socketpair(), a descriptor inherited from a parent) as a Connection,
+    // which owns it from now on. The socket is not checked: passing anything
+    // else makes every later call fail with the errors its kind gives.
+    static Connection adopt(posix::UniqueFd socket) noexcept {
+        return Connection(std::move(socket));
+    }
+
     // Binds the service's socket file with mode 0600 (never wider, whatever
     // the umask) and listens. A live server already there is
     // Errc::address_in_use and its file is left alone; anything else at the
