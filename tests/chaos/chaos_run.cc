@@ -229,6 +229,9 @@ std::unique_ptr<ChaosClient> cache_client(const transports::ServiceAddress& addr
     auto attempt = [shared]() -> ChaosClient::Outcome {
         ChaosClient::Outcome outcome;
         outcome.answered = shared->refresh().has_value();
+        const auto session = shared->client().status().session;
+        outcome.over_shm = outcome.answered && session.has_value()
+                           && session->selected_profile == wire::profile::shm_hybrid;
         // Failed refreshes included: the previous snapshot must stay.
         if (shared->ready()) {
             const auto guard = shared->read();

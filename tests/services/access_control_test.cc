@@ -20,6 +20,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -243,6 +244,11 @@ TEST_CASE("the peer-credential check refuses another user with AUTH_FAILED",
         netipc::wire::Bytes(answer.data(), static_cast<std::size_t>(got)), hello);
     REQUIRE_FALSE(parameters);
     CHECK(parameters.error().code == Errc::auth_failed);
+    // Counted once the worker is done with it, which may be after the child
+    // read its answer: a state to wait for (the test's timeout bounds it).
+    while ((*server)->stats().peers_refused == 0) {
+        std::this_thread::sleep_for(1ms);
+    }
     CHECK((*server)->stats().peers_refused == 1);
     CHECK((*server)->stats().sessions_accepted == 0);
 
