@@ -64,6 +64,38 @@ bool is_peer_gone(int error) noexcept {
     return error == EPIPE || error == ECONNRESET || error == ENOTCONN || error == ECONNREFUSED;
 }
 
+bool is_out_of_descriptors(int error) noexcept {
+    return error == EMFILE || error == ENFILE;
+}
+
+// What to say when a call that makes a descriptor fails. Running out of
+// descriptors names the limit that was reached, so an operator knows what to
+// raise: the process's RLIMIT_NOFILE (EMFILE) or the system's file table
+// (ENFILE).
+struct DescriptorFailureText {
+    const char* process_limit;
+    const char* system_limit;
+    const char* other;
+};
+
+constexpr DescriptorFailureText accept_failure{
+    "accept4() failed: this process reached its descriptor limit (RLIMIT_NOFILE)",
+    "accept4() failed: the system's file table is full (fs.file-max)", "accept4() failed"};
+constexpr DescriptorFailureText connect_socket_failure{
+    "cannot connect: this process reached its descriptor limit (RLIMIT_NOFILE)",
+    "cannot connect: the system's file table is full (fs.file-max)", "socket() failed"};
+
+constexpr DescriptorFailureText listen_socket_failure{
+    "cannot listen: this process reached its descriptor limit (RLIMIT_NOFILE)",
+    "cannot listen: the system's file table is full (fs.file-max)", "socket() failed"};
+
+std::unexpected<Error> descriptor_failure(int error, const DescriptorFailureText& text) noexcept {
+    const char* detail = error == EMFILE   ? text.process_limit
+                         : error == ENFILE ? text.system_limit
+                                           : text.other;
+    return fail(Errc::os_error, detail, error);
+}
+
 // One recv() into `out`, turned into the transport's vocabulary; nullopt
 // when nothing was received yet (EAGAIN: empty queue or SO_RCVTIMEO fired;
 // EINTR: a signal): the caller decides how to wait.
@@ -143,7 +175,7 @@ enum class Occupant {
 Result<Occupant> probe_occupant(const sockaddr_un& address) {
     posix::UniqueFd probe(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!probe) {
-        if (errno == EMFILE || errno == ENFILE) {
+        if (is_out_of_descriptors(errno)) {
             // We cannot tell whether the owner is alive; deleting a live
             // server's socket would be worse than refusing to start.
             return fail(Errc::address_in_use,
@@ -382,6 +414,20 @@ void UdsSeqpacket::Connection::interrupt() noexcept {
     }
 }
 
+Result<PeerIdentity> UdsSeqpacket::Connection::peer_identity() const {
+    if (!fd_) {
+        return fail(Errc::invalid_argument, "connection is closed");
+    }
+    ucred credentials{};
+    socklen_t length = sizeof(credentials);
+    if (::getsockopt(fd_.get(), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        return fail(Errc::os_error, "getsockopt(SO_PEERCRED) failed", errno);
+    }
+    return PeerIdentity{static_cast<std::uint32_t>(credentials.uid),
+                        static_cast<std::uint32_t>(credentials.gid),
+                        static_cast<std::int64_t>(credentials.pid)};
+}
+
 Result<void> UdsSeqpacket::Connection::check_idle() {
     if (!fd_) {
         return fail(Errc::invalid_argument, "connection is closed");
@@ -466,7 +512,9 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadlin
             }
             continue;
         }
-        return fail(Errc::os_error, "accept4() failed", error);
+        // The client stays queued: a later accept() takes it once
+        // descriptors are free again.
+        return descriptor_failure(error, accept_failure);
     }
 }
 
@@ -486,7 +534,7 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::connect(const Address& address, D
     const int type_flags = SOCK_SEQPACKET | SOCK_CLOEXEC | (deadline.expired() ? SOCK_NONBLOCK : 0);
     posix::UniqueFd fd(::socket(AF_UNIX, type_flags, 0));
     if (!fd) {
-        return fail(Errc::os_error, "socket() failed", errno);
+        return descriptor_failure(errno, connect_socket_failure);
     }
     bool send_timeout_set = false;
     for (;;) {
@@ -544,7 +592,7 @@ Result<UdsSeqpacket::Listener> UdsSeqpacket::listen(const Address& address) {
     }
     posix::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) {
-        return fail(Errc::os_error, "socket() failed", errno);
+        return descriptor_failure(errno, listen_socket_failure);
     }
     // bind() creates the file with the socket inode's mode less the umask, so
     // narrowing the inode first means the file is never wider than 0600 and

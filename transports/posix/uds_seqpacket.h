@@ -52,9 +52,11 @@
 
 #include "netipc/abort_signal.h"
 #include "netipc/concepts/idle_check.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "netipc/peer_identity.h"
 #include "netipc/posix/unique_fd.h"
 #include "netipc/wire/bytes.h"
 #include "netipc/wire/constants.h"
@@ -110,6 +112,10 @@ public:
         // send fails the same way, and the peer sees the session end. The
         // descriptor stays open until close(); must not race close().
         void interrupt() noexcept;
+        // The peer's user, group and process as the kernel recorded them
+        // when the connection was made (SO_PEERCRED): unforgeable by the
+        // peer. Errc::os_error when the socket cannot report them.
+        [[nodiscard]] Result<PeerIdentity> peer_identity() const;
         // Without waiting: fine while nothing is queued and the peer is
         // there; Errc::disconnected once it closed (or after interrupt());
         // Errc::protocol_violation when a packet is waiting. For a data
@@ -208,6 +214,7 @@ public:
 
 static_assert(PacketConnection<UdsSeqpacket::Connection>);
 static_assert(IdleCheck<UdsSeqpacket::Connection>);
+static_assert(PeerCredentials<UdsSeqpacket::Connection>);
 static_assert(Transport<UdsSeqpacket>);
 
 } // namespace netipc::transports
