@@ -75,6 +75,9 @@ HelloPacket encode_hello_packet(const wire::Hello& hello) noexcept {
 
 HandshakeDecision decide(const wire::Hello& hello, const ServerHandshakeConfig& config,
                          std::uint32_t server_packet_size, std::uint64_t session_id) noexcept {
+    if (config.refuse_peer) {
+        return reject(TransportStatus::auth_failed);
+    }
     const std::uint32_t intersection = hello.supported_profiles & config.supported_profiles;
     if (intersection == 0) {
         return reject(TransportStatus::unsupported);

@@ -59,7 +59,8 @@ struct HandshakeDecision {
 // Applies the negotiation matrix to a decoded HELLO. Checks run in the order
 // the reference server uses: profile intersection (UNSUPPORTED), auth
 // (AUTH_FAILED), request ceiling (LIMIT_EXCEEDED), packet size
-// (INCOMPATIBLE). `server_packet_size` is the server transport's own limit.
+// (INCOMPATIBLE); a config with refuse_peer set answers AUTH_FAILED before
+// all of them. `server_packet_size` is the server transport's own limit.
 HandshakeDecision decide(const wire::Hello& hello, const ServerHandshakeConfig& config,
                          std::uint32_t server_packet_size, std::uint64_t session_id) noexcept;
 

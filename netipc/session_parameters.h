@@ -39,6 +39,10 @@ struct ServerHandshakeConfig {
     std::uint32_t max_response_payload_bytes = wire::defaults::service_response_bytes;
     // Packet size limit; 0 means the transport's own maximum.
     std::uint32_t packet_size = 0;
+    // The peer failed a check made outside the handshake (its credentials):
+    // answer AUTH_FAILED whatever it proposes, before looking at anything
+    // else, so a refused peer learns nothing about the server.
+    bool refuse_peer = false;
 };
 
 // The final, agreed values both sides run the session with.

@@ -77,6 +77,7 @@
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/framing.h"
 #include "netipc/concepts/lookup_codec.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "services/client_config.h"
 #include "services/client_status.h"
 #include "services/defaults.h"
@@ -137,8 +138,14 @@ public:
         status.counters = counters_;
         if (session_) {
             status.session = session_->parameters();
+            if constexpr (PeerCredentials<typename T::Connection>) {
+                if (auto provider = session_->peer_identity()) {
+                    status.provider = *provider;
+                }
+            }
         }
         status.data_plane_dropped = data_plane_dropped_;
+        status.data_plane_unused = data_plane_unused();
         status.last_error = last_error_;
         return status;
     }
@@ -540,6 +547,30 @@ private:
         return data_plane_dropped_
                    ? T::profile_bits & ~data_plane_profiles_of<typename T::Connection>
                    : T::profile_bits;
+    }
+
+    // Why the session runs without the transport's data plane (see
+    // ClientStatus::data_plane_unused).
+    [[nodiscard]] std::optional<Error> data_plane_unused() const {
+        constexpr std::uint32_t data_plane = data_plane_profiles_of<typename T::Connection>;
+        // Offered and preferred: otherwise the baseline was this client's own choice.
+        const ClientHandshakeConfig offer =
+            client_handshake_config(config_, proposal_, T::profile_bits);
+        const bool wanted = (offer.supported_profiles & offer.preferred_profiles & data_plane) != 0;
+        if (!session_ || !wanted || session_->data_plane_active()) {
+            return std::nullopt;
+        }
+        if (data_plane_dropped_) {
+            return Error{Errc::shm_unavailable, 0,
+                         "this client could not attach the provider's shared memory, so it no "
+                         "longer offers it"};
+        }
+        // The protocol does not say why: a provider selects the baseline when
+        // it could not create the session's region (a full or read-only run
+        // directory, say), and when it does not serve or prefer SHM.
+        return Error{Errc::shm_unavailable, 0,
+                     "the provider selected the baseline although shared memory was offered (it "
+                     "could not create the session's SHM region, or does not serve or prefer it)"};
     }
 
     // One connect + handshake (Session::connect makes one more without the

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "netipc/error.h"
+#include "netipc/peer_identity.h"
 #include "netipc/session_parameters.h"
 
 namespace netipc::services {
@@ -60,6 +61,15 @@ struct ClientStatus {
     // Set once this client could not attach a provider's data plane (shared
     // memory): it no longer offers it.
     bool data_plane_dropped = false;
+    // Why the current session does not use the data plane (shared memory)
+    // this client's transport carries; nullopt when it does, when the client
+    // has no session, or when its configuration did not offer it. Always
+    // Errc::shm_unavailable, with a detail saying which side gave it up.
+    std::optional<Error> data_plane_unused;
+    // Who the provider of the current session is, as the OS reports it
+    // (user, group, process), for transports that can tell
+    // (concepts/peer_credentials.h); nullopt otherwise.
+    std::optional<PeerIdentity> provider;
     // Why the last connect or call failed.
     std::optional<Error> last_error;
 };

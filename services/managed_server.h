@@ -33,8 +33,17 @@
 // connection and ends the OLDEST such handshake to make room (counted in
 // ServerStats::handshakes_failed): clients that connect and never speak
 // hold no slot against a client that does, however many of them there are.
+// A handshake counts as waiting for its HELLO only once its worker has
+// looked and found none queued (transports modelling IdleCheck; others
+// count as waiting at once): a client whose HELLO is already there is never
+// evicted, however late its worker gets to run.
 // Only when every slot serves a live session do new clients wait in the
 // listen backlog.
+//
+// With ServerConfig::allowed_uids / allowed_gids set, each new connection's
+// peer credentials are checked before its handshake: a peer the policy does
+// not admit is answered AUTH_FAILED (the only refusal the protocol has) and
+// counted in ServerStats::peers_refused.
 //
 // stop() (also run by the destructor) stops accepting, wakes every session
 // through its connection's interrupt() (even one blocked sending to a client
@@ -55,8 +64,11 @@
 #include "framing/nipc.h"
 #include "netipc/abort_signal.h"
 #include "netipc/concepts/framing.h"
+#include "netipc/concepts/idle_check.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "services/defaults.h"
 #include "services/handshake_configs.h"
+#include "services/peer_policy.h"
 #include "services/server_config.h"
 #include "services/service.h"
 #include "sessions/session.h"
@@ -83,10 +95,18 @@ public:
 
     // Listens (with stale-endpoint recovery) and starts the acceptor. Fails
     // with the transport's error, e.g. Errc::address_in_use when a live
-    // server owns the endpoint.
+    // server owns the endpoint, and with Errc::unsupported when the config
+    // asks for a peer-credential check the transport cannot make.
     template <class H>
     static Result<std::unique_ptr<ManagedServer>> start(const Address& address,
                                                         const ServerConfig& config, H handler) {
+        if constexpr (!PeerCredentials<typename T::Connection>) {
+            if (PeerPolicy(config).enabled()) {
+                return fail(Errc::unsupported,
+                            "allowed_uids/allowed_gids need a transport that reports its peers' "
+                            "credentials");
+            }
+        }
         auto abort = AbortSignal::create();
         if (!abort) {
             return std::unexpected(abort.error());
@@ -151,6 +171,7 @@ public:
         stats.handler_failures = counters_.handler_failures.load(std::memory_order_relaxed);
         stats.sessions_failed = counters_.sessions_failed.load(std::memory_order_relaxed);
         stats.accept_failures = counters_.accept_failures.load(std::memory_order_relaxed);
+        stats.peers_refused = counters_.peers_refused.load(std::memory_order_relaxed);
         std::lock_guard lock(mutex_);
         stats.sessions_active = active_ - handshaking_;
         stats.handshakes_pending = handshaking_;
@@ -169,8 +190,13 @@ private:
         SessionType* session = nullptr; // guarded by session_mutex; set while it serves
         bool interrupted = false;       // guarded by session_mutex
         bool handshaking = true;        // guarded by the server's mutex_
-        bool evicted = false;           // guarded by the server's mutex_
-        bool finished = false;          // guarded by the server's mutex_
+        // Its client had not spoken when the worker looked (no HELLO was
+        // waiting), so it may be evicted. A new worker is not evictable until
+        // it has looked: a client whose HELLO is already queued must not lose
+        // its slot just because its worker has not run yet.
+        bool silent = false;   // guarded by the server's mutex_
+        bool evicted = false;  // guarded by the server's mutex_
+        bool finished = false; // guarded by the server's mutex_
 
         void interrupt() {
             handshake_abort.raise();
@@ -202,6 +228,7 @@ private:
         std::atomic<std::uint64_t> handler_failures{0};
         std::atomic<std::uint64_t> sessions_failed{0};
         std::atomic<std::uint64_t> accept_failures{0};
+        std::atomic<std::uint64_t> peers_refused{0};
     };
 
     ManagedServer(typename T::Listener listener, const ServerConfig& config, Handler handler,
@@ -210,6 +237,7 @@ private:
           handler_(std::move(handler)),
           stop_signal_(std::move(stop_signal)),
           handshake_(server_handshake_config(config, T::profile_bits)),
+          peer_policy_(config),
           max_sessions_(config.max_sessions == 0 ? defaults::max_sessions : config.max_sessions),
           handshake_timeout_(config.handshake_timeout.count() == 0 ? defaults::handshake_timeout
                                                                    : config.handshake_timeout) {}
@@ -290,11 +318,11 @@ private:
         slot_freed_.wait_for(lock, accept_backoff, [this] { return stopping_; });
     }
 
-    // Called with mutex_ held. The oldest worker still in its handshake that
-    // no eviction has ended yet, or nullptr.
+    // Called with mutex_ held. The oldest worker still in its handshake
+    // whose client had not spoken, that no eviction has ended yet, or nullptr.
     Worker* oldest_evictable() {
         for (auto& worker : workers_) {
-            if (worker.handshaking && !worker.evicted) {
+            if (worker.handshaking && worker.silent && !worker.evicted) {
                 return &worker;
             }
         }
@@ -321,10 +349,45 @@ private:
         return false;
     }
 
+    // Whether the peer-credential policy (if any) lets this peer in. Peers
+    // whose credentials cannot be read are refused.
+    bool admits(const typename T::Connection& connection) const {
+        if constexpr (PeerCredentials<typename T::Connection>) {
+            if (!peer_policy_.enabled()) {
+                return true;
+            }
+            auto peer = connection.peer_identity();
+            return peer && peer_policy_.admits(*peer);
+        } else {
+            return true; // start() refused a policy this transport cannot check
+        }
+    }
+
+    // Whether the client has sent something (its HELLO) already. Without a
+    // way to tell (no IdleCheck), every client counts as silent.
+    static bool has_spoken(typename T::Connection& connection) {
+        if constexpr (IdleCheck<typename T::Connection>) {
+            auto idle = connection.check_idle();
+            return !idle && idle.error().code == Errc::protocol_violation;
+        } else {
+            return false;
+        }
+    }
+
     void serve_session(Worker& worker, typename T::Connection connection,
                        std::uint64_t session_id) {
+        const bool spoke = has_spoken(connection);
+        {
+            std::lock_guard lock(mutex_);
+            worker.silent = !spoke;
+        }
+        slot_freed_.notify_all(); // the acceptor may be waiting to evict
+        // A refused peer still gets its answer (AUTH_FAILED) through the
+        // ordinary handshake, bounded like any other.
+        ServerHandshakeConfig handshake = handshake_;
+        handshake.refuse_peer = !admits(connection);
         auto session =
-            SessionType::server_over(std::move(connection), handshake_, session_id,
+            SessionType::server_over(std::move(connection), handshake, session_id,
                                      Deadline::after(handshake_timeout_), &worker.handshake_abort);
         {
             std::lock_guard lock(mutex_);
@@ -341,7 +404,9 @@ private:
             if (!session) {
                 // Counted before the slot is free: whoever the slot goes to
                 // next already sees the count.
-                if (session.error().code != Errc::aborted || worker.evicted) {
+                if (handshake.refuse_peer) {
+                    counters_.peers_refused.fetch_add(1, std::memory_order_relaxed);
+                } else if (session.error().code != Errc::aborted || worker.evicted) {
                     counters_.handshakes_failed.fetch_add(1, std::memory_order_relaxed);
                 }
                 // The slot is free at once, so an eviction in flight (one
@@ -410,6 +475,7 @@ private:
     Handler handler_;
     AbortSignal stop_signal_;
     ServerHandshakeConfig handshake_;
+    PeerPolicy peer_policy_;
     std::uint32_t max_sessions_;
     std::chrono::milliseconds handshake_timeout_;
 

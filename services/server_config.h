@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
 namespace netipc::services {
 
@@ -31,6 +32,17 @@ struct ServerConfig {
     // How long a new connection may take to send its HELLO and complete the
     // handshake (0: 2 s). A client that says nothing is closed after it.
     std::chrono::milliseconds handshake_timeout{0};
+    // Optional peer-credential check, off while both lists are empty. When
+    // on, only a peer whose user id is in allowed_uids, or whose group id is
+    // in allowed_gids, may open a session; the ids are the ones the OS
+    // recorded when the peer connected (SO_PEERCRED on POSIX: the peer
+    // cannot forge them), checked before its HELLO is read. Any other peer
+    // is answered AUTH_FAILED whatever its token, and counted in
+    // ServerStats::peers_refused. An extra layer beside auth_token and the
+    // endpoint's 0600 mode. start() fails with Errc::unsupported when the
+    // transport cannot report peer credentials.
+    std::vector<std::uint32_t> allowed_uids{};
+    std::vector<std::uint32_t> allowed_gids{};
 };
 
 // Counters of a running server; each is read atomically on its own.
@@ -39,11 +51,13 @@ struct ServerStats {
     std::uint64_t sessions_active = 0;    // sessions being served now (handshake done)
     std::uint64_t handshakes_pending = 0; // connections accepted, handshake not done yet
     std::uint64_t handshakes_failed = 0;  // connections refused, timed out, lost or
-                                          // evicted (see max_sessions) in the handshake
+                                          // evicted (see max_sessions) in the handshake,
+                                          // except those counted in peers_refused
     std::uint64_t requests_served = 0;    // messages answered OK (a batch counts once)
     std::uint64_t handler_failures = 0;   // answered INTERNAL_ERROR
     std::uint64_t sessions_failed = 0;    // ended by a protocol or transport error
     std::uint64_t accept_failures = 0;    // listener errors (e.g. descriptor exhaustion)
+    std::uint64_t peers_refused = 0;      // refused by the peer-credential check
 };
 
 } // namespace netipc::services

@@ -36,6 +36,7 @@
 #include "netipc/concepts/codec.h"
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/framing.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/receiver_capabilities.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/negotiation.h"
@@ -285,6 +286,13 @@ public:
         } else {
             return false;
         }
+    }
+    // The peer's user, group and process as the OS recorded them, for
+    // transports that can tell (concepts/peer_credentials.h).
+    [[nodiscard]] Result<PeerIdentity> peer_identity() const
+        requires PeerCredentials<Connection>
+    {
+        return connection_.peer_identity();
     }
     // True when connect() made this session after the peer's data plane
     // could not be attached: it runs without one.

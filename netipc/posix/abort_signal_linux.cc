@@ -12,7 +12,15 @@ namespace netipc {
 Result<AbortSignal> AbortSignal::create() noexcept {
     const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (fd < 0) {
-        return fail(Errc::os_error, "eventfd() for the abort signal failed", errno);
+        const int error = errno;
+        // Name the limit reached, so an operator knows what to raise.
+        if (error == EMFILE) {
+            return fail(Errc::os_error,
+                        "eventfd() for the abort signal failed: this process reached its "
+                        "descriptor limit (RLIMIT_NOFILE)",
+                        error);
+        }
+        return fail(Errc::os_error, "eventfd() for the abort signal failed", error);
     }
     return AbortSignal(fd);
 }

@@ -447,3 +447,17 @@ TEST_CASE("a client of the wrong service kind is told UNSUPPORTED and does not r
     CHECK(client->status().counters.retries == 0);
     CHECK(client->state() == ClientState::broken);
 }
+
+TEST_CASE("each client state prints as the name the status reports use", "[services][client]") {
+    using netipc::services::to_string;
+    CHECK(to_string(ClientState::disconnected) == "DISCONNECTED");
+    CHECK(to_string(ClientState::connecting) == "CONNECTING");
+    CHECK(to_string(ClientState::ready) == "READY");
+    CHECK(to_string(ClientState::not_found) == "NOT_FOUND");
+    CHECK(to_string(ClientState::auth_failed) == "AUTH_FAILED");
+    CHECK(to_string(ClientState::incompatible) == "INCOMPATIBLE");
+    CHECK(to_string(ClientState::broken) == "BROKEN");
+    // A value no enumerator names (memory corruption, a newer peer's state):
+    // printed, never undefined behaviour.
+    CHECK(to_string(static_cast<ClientState>(200)) == "UNKNOWN");
+}

@@ -864,3 +864,48 @@ TEST_CASE("demo completes and shows what it promises", "[cli][e2e][demo]") {
         outcome.out.substr(start + marker.size(), end - start - marker.size());
     CHECK_FALSE(fs::exists(run_dir));
 }
+
+TEST_CASE(
+    "serve --allow-uid/--allow-gid admit by credentials; probe shows both sides and names "
+    "the causes of a refusal",
+    "[cli][e2e][probe][access]") {
+    TempRunDir dir;
+    const auto uid = std::to_string(::geteuid());
+    const auto gid = std::to_string(::getegid());
+    const auto someone_else = std::to_string(::geteuid() + 1);
+
+    SECTION("admitted") {
+        Provider provider(
+            std::vector<std::string>{"increment", "--allow-uid", someone_else, "--allow-uid", uid}
+            + at(dir, "inc"));
+        auto text = run(std::vector<std::string>{"probe"} + at(dir, "inc"));
+        CHECK(text.status == 0);
+        INFO(text.out);
+        CHECK(text.out.find("provider     uid " + uid + ", gid " + gid + ", pid ")
+              != std::string::npos);
+        CHECK(text.out.find("client       uid " + uid + ", gid " + gid + ", pid ")
+              != std::string::npos);
+        auto report =
+            json::parse(run(std::vector<std::string>{"probe", "--json"} + at(dir, "inc")).out);
+        CHECK(report.at("provider").at("uid") == ::geteuid());
+        CHECK(report.at("client").at("gid") == ::getegid());
+        CHECK(report.at("provider").at("pid") != report.at("client").at("pid"));
+    }
+    SECTION("admitted by group") {
+        Provider provider(
+            std::vector<std::string>{"increment", "--allow-uid", someone_else, "--allow-gid", gid}
+            + at(dir, "inc"));
+        CHECK(run(std::vector<std::string>{"probe"} + at(dir, "inc")).status == 0);
+    }
+    SECTION("refused") {
+        Provider provider(std::vector<std::string>{"increment", "--allow-uid", someone_else}
+                          + at(dir, "inc"));
+        auto refused = run(std::vector<std::string>{"probe"} + at(dir, "inc"));
+        CHECK(refused.status == 4);
+        check_one_line(refused.err, "peer-credential check admits neither uid " + uid);
+        CHECK(refused.err.find("--auth") != std::string::npos);
+        auto call =
+            run(std::vector<std::string>{"call", "increment", "--value", "1"} + at(dir, "inc"));
+        CHECK(call.status == 4);
+    }
+}

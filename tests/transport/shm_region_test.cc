@@ -21,12 +21,14 @@
 #include "netipc/abort_signal.h"
 #include "netipc/deadline.h"
 #include "tests/support/blocked_thread.h"
+#include "tests/support/resource_limit.h"
 #include "tests/transport/shm_test_support.h"
 
 using namespace std::chrono_literals;
 using netipc::AbortSignal;
 using netipc::Deadline;
 using netipc::Errc;
+using netipc::testing::FileSizeLimit;
 using netipc::testing::when_blocked;
 using netipc::transports::ShmDirection;
 using netipc::transports::ShmMessageView;
@@ -50,47 +52,6 @@ std::vector<std::byte> message_of(std::size_t size, std::uint8_t seed) {
 std::vector<std::byte> copy_of(netipc::wire::Bytes bytes) {
     return {bytes.begin(), bytes.end()};
 }
-
-// Lowers this process's file-size limit (RLIMIT_FSIZE) and ignores SIGXFSZ
-// for as long as it lives; the destructor puts both back, also when an
-// assertion ends the test early, so no later test runs under them.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        if (::getrlimit(RLIMIT_FSIZE, &previous_limit_) != 0) {
-            return;
-        }
-        struct sigaction ignore{};
-        ignore.sa_handler = SIG_IGN;
-        if (::sigaction(SIGXFSZ, &ignore, &previous_action_) != 0) {
-            return;
-        }
-        rlimit lowered = previous_limit_;
-        lowered.rlim_cur = bytes;
-        limited_ = ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
-        ignoring_ = true;
-    }
-    FileSizeLimit(const FileSizeLimit&) = delete;
-    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-    FileSizeLimit(FileSizeLimit&&) = delete;
-    FileSizeLimit& operator=(FileSizeLimit&&) = delete;
-    ~FileSizeLimit() {
-        if (limited_) {
-            (void)::setrlimit(RLIMIT_FSIZE, &previous_limit_);
-        }
-        if (ignoring_) {
-            (void)::sigaction(SIGXFSZ, &previous_action_, nullptr);
-        }
-    }
-
-    [[nodiscard]] bool active() const noexcept { return limited_ && ignoring_; }
-
-private:
-    rlimit previous_limit_{};
-    struct sigaction previous_action_{};
-    bool limited_ = false;
-    bool ignoring_ = false;
-};
 
 ShmRegion create_region(const std::string& path) {
     auto region = ShmRegion::create(path, request_ceiling, response_ceiling);

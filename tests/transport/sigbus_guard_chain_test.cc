@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include "netipc/posix/sigbus_guard.h"
+#include "tests/support/child_exit.h"
 #include "tests/transport/shm_test_support.h"
 #include "tests/transport/sigbus_test_support.h"
 
@@ -49,7 +50,7 @@ ChildOutcome in_child(Body body) {
         const rlimit no_core{0, 0};
         (void)::setrlimit(RLIMIT_CORE, &no_core);
         body(*progress);
-        ::_exit(0);
+        netipc::testing::exit_child(0);
     }
     ChildOutcome outcome;
     const bool forked = child > 0;
@@ -77,9 +78,9 @@ volatile std::uintptr_t guarded_end = 0;
 void exit_from_host_handler(int /*signal*/, siginfo_t* info, void* /*context*/) {
     const auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
     if (info->si_code > 0 && address >= guarded_begin && address < guarded_end) {
-        ::_exit(guarded_fault_escaped);
+        netipc::testing::exit_child(guarded_fault_escaped);
     }
-    ::_exit(host_handler_ran);
+    netipc::testing::exit_child(host_handler_ran);
 }
 
 void install_host_handler() {
@@ -87,7 +88,7 @@ void install_host_handler() {
     host.sa_sigaction = exit_from_host_handler;
     host.sa_flags = SA_SIGINFO;
     if (::sigaction(SIGBUS, &host, nullptr) != 0) {
-        ::_exit(setup_failed);
+        netipc::testing::exit_child(setup_failed);
     }
 }
 
@@ -95,7 +96,7 @@ void install_default_action() {
     struct sigaction default_action{};
     default_action.sa_handler = SIG_DFL;
     if (::sigaction(SIGBUS, &default_action, nullptr) != 0) {
-        ::_exit(setup_failed);
+        netipc::testing::exit_child(setup_failed);
     }
 }
 
@@ -105,17 +106,17 @@ void guarded_then_foreign_fault(const TempDir& dir, volatile int& progress) {
     SharedFileMapping guarded(dir.file("guarded"));
     SharedFileMapping foreign(dir.file("foreign"));
     if (!guarded.ok() || !foreign.ok()) {
-        ::_exit(setup_failed);
+        netipc::testing::exit_child(setup_failed);
     }
     guarded_begin = reinterpret_cast<std::uintptr_t>(guarded.address());
     guarded_end = guarded_begin + mapping_size;
     auto guard = SigbusGuardedRange::guard(guarded.address(), mapping_size);
     if (!guard || !guarded.truncate(0) || !foreign.truncate(0)) {
-        ::_exit(setup_failed);
+        netipc::testing::exit_child(setup_failed);
     }
     guarded.bytes()[0] = 1; // absorbed by the guard
     if (!guard->poisoned()) {
-        ::_exit(guarded_fault_escaped);
+        netipc::testing::exit_child(guarded_fault_escaped);
     }
     progress = guarded_fault_absorbed;
     (void)foreign.bytes()[0]; // not ours
@@ -126,7 +127,7 @@ void guarded_then_foreign_fault(const TempDir& dir, volatile int& progress) {
 void guarded_then_sent_signal(const TempDir& dir) {
     SharedFileMapping guarded(dir.file("guarded"));
     if (!guarded.ok() || !SigbusGuardedRange::guard(guarded.address(), mapping_size)) {
-        ::_exit(setup_failed);
+        netipc::testing::exit_child(setup_failed);
     }
     (void)::kill(::getpid(), SIGBUS);
 }

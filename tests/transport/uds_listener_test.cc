@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,12 +18,14 @@
 
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "tests/support/resource_limit.h"
 #include "tests/transport/uds_test_support.h"
 #include "transports/posix/uds_seqpacket.h"
 
 using namespace std::chrono_literals;
 using netipc::Deadline;
 using netipc::Errc;
+using netipc::testing::DescriptorLimit;
 using netipc::transports::UdsSeqpacket;
 using uds_test::Connection;
 using uds_test::exists;
@@ -212,16 +216,11 @@ TEST_CASE("out of descriptors while probing keeps the existing socket file", "[t
 
     // Allow exactly one more descriptor: listen()'s own socket gets it and
     // the liveness probe meets EMFILE.
-    const int lowest_free = ::dup(0);
-    REQUIRE(lowest_free >= 0);
-    ::close(lowest_free);
-    rlimit saved{};
-    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
-    rlimit tight = saved;
-    tight.rlim_cur = static_cast<rlim_t>(lowest_free) + 1;
-    REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
-    const auto result = UdsSeqpacket::listen(dir.address());
-    REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    const auto result = [&] {
+        const DescriptorLimit one_more(1);
+        REQUIRE(one_more.active());
+        return UdsSeqpacket::listen(dir.address());
+    }();
 
     REQUIRE_FALSE(result.has_value());
     REQUIRE(result.error() == Errc::address_in_use);
@@ -230,4 +229,50 @@ TEST_CASE("out of descriptors while probing keeps the existing socket file", "[t
 
     // With descriptors back, the stale file is reclaimed as usual.
     REQUIRE(UdsSeqpacket::listen(dir.address()).has_value());
+}
+
+TEST_CASE("accept at the descriptor limit names it, and the client stays queued",
+          "[transport][uds]") {
+    TempRunDir dir;
+    auto listener = UdsSeqpacket::listen(dir.address());
+    REQUIRE(listener);
+    auto client = UdsSeqpacket::connect(dir.address(), Deadline::after(30s));
+    REQUIRE(client);
+    {
+        const DescriptorLimit none_left;
+        REQUIRE(none_left.active());
+        auto refused = listener->accept(Deadline::after(30s), nullptr);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == Errc::os_error);
+        CHECK(refused.error().sys_errno == EMFILE);
+        CHECK(std::strstr(refused.error().detail, "RLIMIT_NOFILE") != nullptr);
+    }
+    // Descriptors are back: the same client is accepted and talks.
+    auto accepted = listener->accept(Deadline::after(30s), nullptr);
+    REQUIRE(accepted);
+    const std::array<std::byte, 3> hello{std::byte{1}, std::byte{2}, std::byte{3}};
+    const std::array<netipc::wire::Bytes, 1> pieces{netipc::wire::Bytes(hello)};
+    REQUIRE(client->send_packet(pieces, Deadline::after(30s)));
+    std::array<std::byte, 16> received{};
+    auto got = accepted->receive_packet(received, Deadline::after(30s), nullptr);
+    REQUIRE(got);
+    CHECK(*got == hello.size());
+}
+
+TEST_CASE("connect at the descriptor limit names it", "[transport][uds]") {
+    TempRunDir dir;
+    auto listener = UdsSeqpacket::listen(dir.address());
+    REQUIRE(listener);
+    auto refused = [&] {
+        const DescriptorLimit none_left;
+        REQUIRE(none_left.active());
+        return UdsSeqpacket::connect(dir.address(), Deadline::after(30s));
+    }();
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == EMFILE);
+    CHECK(std::strstr(refused.error().detail, "RLIMIT_NOFILE") != nullptr);
+    CHECK(refused.error().message().find("RLIMIT_NOFILE") != std::string::npos);
+    // Nothing of the failed attempt is left: the next one connects.
+    CHECK(UdsSeqpacket::connect(dir.address(), Deadline::after(30s)).has_value());
 }

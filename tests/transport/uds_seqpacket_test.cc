@@ -132,6 +132,10 @@ TEST_CASE("a packet of exactly max_packet_size goes through both ways", "[transp
         std::vector<std::byte> too_big(std::size_t{max} + 1);
         const std::array oversize{netipc::wire::Bytes(too_big)};
         REQUIRE(sender.send_packet(oversize, Deadline::never()).error() == Errc::invalid_argument);
+        const std::array oversize_gathered{netipc::wire::Bytes(too_big).first(32),
+                                           netipc::wire::Bytes(too_big).subspan(32)};
+        REQUIRE(sender.send_packet(oversize_gathered, Deadline::never()).error()
+                == Errc::invalid_argument);
     }
 }
 
@@ -141,6 +145,10 @@ TEST_CASE("an empty packet is refused (the peer would read it as EOF)", "[transp
     REQUIRE(pair.client.send_packet({}, Deadline::never()).error() == Errc::invalid_argument);
     const std::array empty_pieces{bytes_of(""), bytes_of("")};
     REQUIRE(pair.client.send_packet(empty_pieces, Deadline::never()).error()
+            == Errc::invalid_argument);
+    // One piece takes send(), not sendmsg(): the same rule.
+    const std::array one_empty_piece{bytes_of("")};
+    REQUIRE(pair.client.send_packet(one_empty_piece, Deadline::never()).error()
             == Errc::invalid_argument);
 }
 

@@ -90,6 +90,27 @@ TEST_CASE("a moved abort signal keeps its state and descriptor", "[os]") {
     REQUIRE(readable(assigned.native_handle()));
 }
 
+TEST_CASE("assigning a signal over another releases the old one and takes the state", "[os]") {
+    auto source = AbortSignal::create();
+    auto target = AbortSignal::create();
+    REQUIRE(source.has_value());
+    REQUIRE(target.has_value());
+    const int source_fd = source->native_handle();
+    source->raise();
+    *target = std::move(*source);
+    CHECK(target->native_handle() == source_fd);
+    CHECK(target->raised());
+    CHECK(readable(target->native_handle()));
+    // NOLINTNEXTLINE(bugprone-use-after-move): the moved-from state is what is checked
+    CHECK(source->native_handle() == -1);
+
+    // Assigning a signal to itself keeps it whole.
+    AbortSignal& same = *target;
+    *target = std::move(same);
+    CHECK(target->native_handle() == source_fd);
+    CHECK(target->raised());
+}
+
 TEST_CASE("a moved-from abort signal is inert, not a crash", "[os]") {
     auto created = AbortSignal::create();
     REQUIRE(created.has_value());

@@ -11,6 +11,7 @@
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/framing.h"
 #include "netipc/concepts/idle_check.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/receiver_capabilities.h"
 #include "netipc/concepts/transport.h"
 
@@ -155,6 +156,22 @@ struct IdleCheckArchetype : ConnectionArchetype {
 
 struct IdleCheckAnsweringBool : ConnectionArchetype {
     bool check_idle();
+};
+
+// --- PeerCredentials ------------------------------------------------------------------
+
+struct PeerCredentialsArchetype : ConnectionArchetype {
+    [[nodiscard]] Result<PeerIdentity> peer_identity() const;
+};
+
+// Credentials that can change the connection are not a read.
+struct PeerCredentialsNotConst : ConnectionArchetype {
+    Result<PeerIdentity> peer_identity();
+};
+
+// No way to say the credentials could not be read.
+struct PeerCredentialsWithoutFailure : ConnectionArchetype {
+    [[nodiscard]] PeerIdentity peer_identity() const;
 };
 
 // --- Framing and its optional receiver capabilities ---------------------------------
@@ -302,6 +319,13 @@ TEST_CASE("IdleCheck: a Result, not a guess", "[concept][transport]") {
     STATIC_REQUIRE(IdleCheck<IdleCheckArchetype>);
     STATIC_REQUIRE_FALSE(IdleCheck<ConnectionArchetype>);
     STATIC_REQUIRE_FALSE(IdleCheck<IdleCheckAnsweringBool>);
+}
+
+TEST_CASE("PeerCredentials: optional, a const read that can fail", "[concept][transport]") {
+    STATIC_REQUIRE(PeerCredentials<PeerCredentialsArchetype>);
+    STATIC_REQUIRE_FALSE(PeerCredentials<ConnectionArchetype>);
+    STATIC_REQUIRE_FALSE(PeerCredentials<PeerCredentialsNotConst>);
+    STATIC_REQUIRE_FALSE(PeerCredentials<PeerCredentialsWithoutFailure>);
 }
 
 TEST_CASE("Framing: the archetype models it, each near-miss does not", "[concept][framing]") {

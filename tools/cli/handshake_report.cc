@@ -13,6 +13,14 @@ std::string limits_text(const wire::DirectionalLimits& limits) {
                        limits.max_batch_items, limits.max_batch_items == 1 ? "" : "s");
 }
 
+nlohmann::ordered_json identity_json(const PeerIdentity& identity) {
+    nlohmann::ordered_json out;
+    out["uid"] = identity.uid;
+    out["gid"] = identity.gid;
+    out["pid"] = identity.pid;
+    return out;
+}
+
 nlohmann::ordered_json limits_json(const wire::DirectionalLimits& limits) {
     nlohmann::ordered_json out;
     out["max_payload_bytes"] = limits.max_payload_bytes;
@@ -21,6 +29,10 @@ nlohmann::ordered_json limits_json(const wire::DirectionalLimits& limits) {
 }
 
 } // namespace
+
+std::string identity_text(const PeerIdentity& identity) {
+    return fmt::format("uid {}, gid {}, pid {}", identity.uid, identity.gid, identity.pid);
+}
 
 std::string to_text(const HandshakeReport& report, std::string_view indent) {
     const auto& session = report.session;
@@ -36,6 +48,12 @@ std::string to_text(const HandshakeReport& report, std::string_view indent) {
     line("requests", limits_text(session.requests));
     line("responses", limits_text(session.responses));
     line("handshake", fmt::format("{:.3f} ms", static_cast<double>(report.elapsed.count()) / 1000));
+    if (report.provider) {
+        line("provider", identity_text(*report.provider));
+    }
+    if (report.client) {
+        line("client", identity_text(*report.client));
+    }
     return text;
 }
 
@@ -50,6 +68,12 @@ nlohmann::ordered_json to_json(const HandshakeReport& report) {
     out["requests"] = limits_json(session.requests);
     out["responses"] = limits_json(session.responses);
     out["handshake_us"] = report.elapsed.count();
+    if (report.provider) {
+        out["provider"] = identity_json(*report.provider);
+    }
+    if (report.client) {
+        out["client"] = identity_json(*report.client);
+    }
     return out;
 }
 

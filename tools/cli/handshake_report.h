@@ -3,11 +3,13 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "framing/handshake.h"
+#include "netipc/peer_identity.h"
 
 namespace netipc::cli {
 
@@ -15,7 +17,14 @@ struct HandshakeReport {
     std::string endpoint; // the socket path
     SessionParameters session;
     std::chrono::microseconds elapsed{0}; // connect + HELLO + HELLO_ACK (+ SHM attach)
+    // The provider's credentials as the OS reports them, and this process's
+    // own (what a provider's peer-credential check sees); printed when set.
+    std::optional<PeerIdentity> provider{};
+    std::optional<PeerIdentity> client{};
 };
+
+// "uid 0, gid 0, pid 1234".
+std::string identity_text(const PeerIdentity& identity);
 
 // Aligned "field   value" lines, each starting with `indent`.
 std::string to_text(const HandshakeReport& report, std::string_view indent = "");

@@ -1,12 +1,16 @@
 // `netipc probe`: connect and handshake only, then print what the two
-// sides agreed (profile, limits, packet size, session id). Works against
-// a provider of any service kind: the handshake does not name a method.
+// sides agreed (profile, limits, packet size, session id) and who is on
+// each side (the provider's credentials as the OS reports them, and the
+// ones a provider's peer-credential check sees for this process). Works
+// against a provider of any service kind: the handshake does not name a
+// method.
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "netipc/posix/process_identity.h"
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "tools/cli/command.h"
@@ -48,13 +52,25 @@ int run_probe(const ProbeOptions& options) {
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     const auto status = client->status();
+    const PeerIdentity self = posix::this_process_identity();
     if (!client->ready() || !status.session) {
         const Error error =
             status.last_error.value_or(Error{Errc::internal, 0, "connect failed without a cause"});
+        // The protocol has one refusal for a bad token and for credentials
+        // the provider's policy does not admit: name both causes.
+        const std::string why =
+            error.code == Errc::auth_failed
+                ? fmt::format(
+                      " (a wrong --auth token, or the provider's peer-credential check "
+                      "admits neither uid {} nor gid {})",
+                      self.uid, self.gid)
+                : std::string();
         return report_failure(
-            command_name, fmt::format("cannot connect to {}", describe_endpoint(address)), error);
+            command_name, fmt::format("cannot connect to {}{}", describe_endpoint(address), why),
+            error);
     }
-    const HandshakeReport report{describe_endpoint(address), *status.session, elapsed};
+    const HandshakeReport report{describe_endpoint(address), *status.session, elapsed,
+                                 status.provider, self};
     if (options.json) {
         fmt::print("{}\n", dump_json(to_json(report), false));
     } else {

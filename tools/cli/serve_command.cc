@@ -11,6 +11,7 @@
 #include <mutex>
 #include <ranges>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -45,6 +46,8 @@ struct ServeOptions {
     std::uint32_t max_request_bytes = 0;
     std::uint32_t max_response_bytes = 0;
     std::uint32_t delay_ms = 0;
+    std::vector<std::uint32_t> allowed_uids;
+    std::vector<std::uint32_t> allowed_gids;
     bool fail = false;
     bool verbose = false;
 };
@@ -123,9 +126,9 @@ int run_server(const ServeOptions& options, const services::ServerConfig& config
         const auto stats = (*server)->stats();
         fmt::print(stderr,
                    "netipc serve: stopped by signal {}: {} sessions, {} requests, {} handler "
-                   "failures\n",
+                   "failures, {} peers refused\n",
                    signal_number, stats.sessions_accepted, stats.requests_served,
-                   stats.handler_failures);
+                   stats.handler_failures, stats.peers_refused);
     }
     return to_int(ExitCode::ok);
 }
@@ -177,6 +180,8 @@ int run_serve(ServeOptions& options) {
     config.handshake_timeout = std::chrono::milliseconds(options.handshake_timeout_ms);
     config.request_payload_bytes = options.max_request_bytes;
     config.response_payload_bytes = options.max_response_bytes;
+    config.allowed_uids = options.allowed_uids;
+    config.allowed_gids = options.allowed_gids;
 
     // Data is loaded before anything listens: a bad file is a usage error,
     // and a consumer never sees a provider that cannot answer.
@@ -291,6 +296,18 @@ Command add_serve_command(CLI::App& program) {
     add_unsigned_option(*command, "--delay", options->delay_ms,
                         "Hold every answer back this many milliseconds (to test timeouts)")
         ->type_name("MS");
+    command
+        ->add_option("--allow-uid", options->allowed_uids,
+                     "Peer-credential check: admit clients running as this user id (repeat for "
+                     "more). With --allow-uid or --allow-gid, other clients are refused "
+                     "(AUTH_FAILED) whatever their --auth token; without either, anyone who can "
+                     "open the socket (mode 0600) is admitted")
+        ->type_name("UID");
+    command
+        ->add_option("--allow-gid", options->allowed_gids,
+                     "Peer-credential check: admit clients whose group id is this one (repeat "
+                     "for more)")
+        ->type_name("GID");
     command->add_flag("--fail", options->fail,
                       "Answer every request INTERNAL_ERROR (to test error handling)");
     command->add_flag("-v,--verbose", options->verbose,

@@ -58,6 +58,7 @@
 
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/idle_check.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/wire/constants.h"
 #include "transports/posix/endpoint.h"
@@ -165,6 +166,19 @@ public:
             return baseline_.native_handle();
         }
         [[nodiscard]] bool data_plane_active() const noexcept { return region_.has_value(); }
+
+        // IdleCheck, answered by the baseline: before the data plane is
+        // active that is where packets arrive (a client's HELLO), and while
+        // it is active the baseline must stay silent anyway.
+        Result<void> check_idle() { return baseline_.check_idle(); }
+
+        // The peer's credentials, from the baseline connection (the
+        // handshake ran there, so it is the same peer).
+        [[nodiscard]] Result<PeerIdentity> peer_identity() const
+            requires PeerCredentials<typename Baseline::Connection>
+        {
+            return baseline_.peer_identity();
+        }
 
         // InPlaceSend: with SHM active, the outgoing area itself, so a
         // session encodes its message where the peer reads it and

@@ -64,6 +64,38 @@ bool is_peer_gone(int error) noexcept {
     return error == EPIPE || error == ECONNRESET || error == ENOTCONN || error == ECONNREFUSED;
 }
 
+bool is_out_of_descriptors(int error) noexcept {
+    return error == EMFILE || error == ENFILE;
+}
+
+// What to say when a call that makes a descriptor fails. Running out of
+// descriptors names the limit that was reached, so an operator knows what to
+// raise: the process's RLIMIT_NOFILE (EMFILE) or the system's file table
+// (ENFILE).
+struct DescriptorFailureText {
+    const char* process_limit;
+    const char* system_limit;
+    const char* other;
+};
+
+constexpr DescriptorFailureText accept_failure{
+    "accept4() failed: this process reached its descriptor limit (RLIMIT_NOFILE)",
+    "accept4() failed: the system's file table is full (fs.file-max)", "accept4() failed"};
+constexpr DescriptorFailureText connect_socket_failure{
+    "cannot connect: this process reached its descriptor limit (RLIMIT_NOFILE)",
+    "cannot connect: the system's file table is full (fs.file-max)", "socket() failed"};
+
+constexpr DescriptorFailureText listen_socket_failure{
+    "cannot listen: this process reached its descriptor limit (RLIMIT_NOFILE)",
+    "cannot listen: the system's file table is full (fs.file-max)", "socket() failed"};
+
+std::unexpected<Error> descriptor_failure(int error, const DescriptorFailureText& text) noexcept {
+    const char* detail = error == EMFILE   ? text.process_limit
+                         : error == ENFILE ? text.system_limit
+                                           : text.other;
+    return fail(Errc::os_error, detail, error);
+}
+
 // One recv() into `out`, turned into the transport's vocabulary; nullopt
 // when nothing was received yet (EAGAIN: empty queue or SO_RCVTIMEO fired;
 // EINTR: a signal): the caller decides how to wait.
@@ -143,7 +175,7 @@ enum class Occupant {
 Result<Occupant> probe_occupant(const sockaddr_un& address) {
     posix::UniqueFd probe(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!probe) {
-        if (errno == EMFILE || errno == ENFILE) {
+        if (is_out_of_descriptors(errno)) {
             // We cannot tell whether the owner is alive; deleting a live
             // server's socket would be worse than refusing to start.
             return fail(Errc::address_in_use,
@@ -202,10 +234,64 @@ Result<void> bind_reclaiming(int fd, const std::string& path) {
 UdsSeqpacket::Connection::Connection(posix::UniqueFd fd) noexcept
     : fd_(std::move(fd)), max_packet_size_(read_max_packet_size(fd_.get())) {}
 
+namespace {
+
+// Runs `attempt` (one non-blocking send system call returning what it
+// returned) until the packet of `total` bytes is sent, waiting for room
+// while the socket is full, and turns failures into the transport's
+// vocabulary.
+template <class Attempt>
+Result<void> send_whole_packet(int fd, std::size_t total, Deadline deadline, Attempt attempt) {
+    for (;;) {
+        const ssize_t sent = attempt();
+        if (sent >= 0) {
+            if (static_cast<std::size_t>(sent) != total) {
+                // SEQPACKET sends a packet whole or not at all.
+                return fail(Errc::internal, "send() sent part of a SEQPACKET packet");
+            }
+            return {};
+        }
+        const int error = errno;
+        if (error == EINTR) {
+            continue;
+        }
+        if (is_would_block(error)) {
+            if (auto ready = posix::wait_for(fd, POLLOUT, deadline, nullptr); !ready) {
+                return ready;
+            }
+            continue;
+        }
+        if (is_peer_gone(error)) {
+            return fail(Errc::disconnected, "peer closed the connection", error);
+        }
+        if (error == EMSGSIZE) {
+            return fail(Errc::invalid_argument, "packet larger than the socket allows", error);
+        }
+        return fail(Errc::os_error, "send() failed", error);
+    }
+}
+
+constexpr int send_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+
+} // namespace
+
 Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> pieces,
                                                    Deadline deadline) {
     if (!fd_) {
         return fail(Errc::invalid_argument, "send on a closed connection");
+    }
+    if (pieces.size() == 1) {
+        // Sessions build every message in one buffer (header room in front
+        // of the payload): one piece, and send() spares the kernel copying
+        // and checking a msghdr and its iovec, as recv() does on the other
+        // side.
+        const wire::Bytes packet = pieces.front();
+        if (auto checked = check_packet_size(packet.size()); !checked) {
+            return checked;
+        }
+        return send_whole_packet(fd_.get(), packet.size(), deadline, [&] {
+            return ::send(fd_.get(), packet.data(), packet.size(), send_flags);
+        });
     }
     std::array<iovec, inline_pieces> inline_vectors{};
     std::vector<iovec> heap_vectors;
@@ -228,42 +314,24 @@ Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> 
         vectors[count++] = iovec{const_cast<std::byte*>(piece.data()), piece.size()};
         total += piece.size();
     }
+    if (auto checked = check_packet_size(total); !checked) {
+        return checked;
+    }
+    msghdr message{};
+    message.msg_iov = vectors.data();
+    message.msg_iovlen = count;
+    return send_whole_packet(fd_.get(), total, deadline,
+                             [&] { return ::sendmsg(fd_.get(), &message, send_flags); });
+}
+
+Result<void> UdsSeqpacket::Connection::check_packet_size(std::size_t total) const {
     if (total == 0) {
         return fail(Errc::invalid_argument, "empty packet (the peer would read it as EOF)");
     }
     if (total > max_packet_size_) {
         return fail(Errc::invalid_argument, "packet larger than max_packet_size()");
     }
-    msghdr message{};
-    message.msg_iov = vectors.data();
-    message.msg_iovlen = count;
-    for (;;) {
-        const ssize_t sent = ::sendmsg(fd_.get(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent >= 0) {
-            if (static_cast<std::size_t>(sent) != total) {
-                // SEQPACKET sends a packet whole or not at all.
-                return fail(Errc::internal, "sendmsg() sent part of a SEQPACKET packet");
-            }
-            return {};
-        }
-        const int error = errno;
-        if (error == EINTR) {
-            continue;
-        }
-        if (is_would_block(error)) {
-            if (auto ready = posix::wait_for(fd_.get(), POLLOUT, deadline, nullptr); !ready) {
-                return ready;
-            }
-            continue;
-        }
-        if (is_peer_gone(error)) {
-            return fail(Errc::disconnected, "peer closed the connection", error);
-        }
-        if (error == EMSGSIZE) {
-            return fail(Errc::invalid_argument, "packet larger than the socket allows", error);
-        }
-        return fail(Errc::os_error, "sendmsg() failed", error);
-    }
+    return {};
 }
 
 Result<std::size_t> UdsSeqpacket::Connection::receive_packet(wire::MutableBytes out,
@@ -344,6 +412,20 @@ void UdsSeqpacket::Connection::interrupt() noexcept {
     if (fd_) {
         (void)::shutdown(fd_.get(), SHUT_RDWR);
     }
+}
+
+Result<PeerIdentity> UdsSeqpacket::Connection::peer_identity() const {
+    if (!fd_) {
+        return fail(Errc::invalid_argument, "connection is closed");
+    }
+    ucred credentials{};
+    socklen_t length = sizeof(credentials);
+    if (::getsockopt(fd_.get(), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        return fail(Errc::os_error, "getsockopt(SO_PEERCRED) failed", errno);
+    }
+    return PeerIdentity{static_cast<std::uint32_t>(credentials.uid),
+                        static_cast<std::uint32_t>(credentials.gid),
+                        static_cast<std::int64_t>(credentials.pid)};
 }
 
 Result<void> UdsSeqpacket::Connection::check_idle() {
@@ -430,7 +512,9 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadlin
             }
             continue;
         }
-        return fail(Errc::os_error, "accept4() failed", error);
+        // The client stays queued: a later accept() takes it once
+        // descriptors are free again.
+        return descriptor_failure(error, accept_failure);
     }
 }
 
@@ -450,7 +534,7 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::connect(const Address& address, D
     const int type_flags = SOCK_SEQPACKET | SOCK_CLOEXEC | (deadline.expired() ? SOCK_NONBLOCK : 0);
     posix::UniqueFd fd(::socket(AF_UNIX, type_flags, 0));
     if (!fd) {
-        return fail(Errc::os_error, "socket() failed", errno);
+        return descriptor_failure(errno, connect_socket_failure);
     }
     bool send_timeout_set = false;
     for (;;) {
@@ -508,7 +592,7 @@ Result<UdsSeqpacket::Listener> UdsSeqpacket::listen(const Address& address) {
     }
     posix::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) {
-        return fail(Errc::os_error, "socket() failed", errno);
+        return descriptor_failure(errno, listen_socket_failure);
     }
     // bind() creates the file with the socket inode's mode less the umask, so
     // narrowing the inode first means the file is never wider than 0600 and

@@ -52,9 +52,11 @@
 
 #include "netipc/abort_signal.h"
 #include "netipc/concepts/idle_check.h"
+#include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "netipc/peer_identity.h"
 #include "netipc/posix/unique_fd.h"
 #include "netipc/wire/bytes.h"
 #include "netipc/wire/constants.h"
@@ -79,8 +81,9 @@ public:
 
         Connection() noexcept = default;
 
-        // Sends one packet: the concatenation of `pieces`, in one sendmsg()
-        // (the pieces are never copied). Waits for buffer space until
+        // Sends one packet: the concatenation of `pieces`, in one send()
+        // for a single piece or one sendmsg() gathering several (the pieces
+        // are never copied). Waits for buffer space until
         // `deadline` (Errc::timeout). A peer that has gone away is
         // Errc::disconnected. An empty packet or one larger than
         // max_packet_size() is Errc::invalid_argument: the kernel would reject
@@ -109,6 +112,10 @@ public:
         // send fails the same way, and the peer sees the session end. The
         // descriptor stays open until close(); must not race close().
         void interrupt() noexcept;
+        // The peer's user, group and process as the kernel recorded them
+        // when the connection was made (SO_PEERCRED): unforgeable by the
+        // peer. Errc::os_error when the socket cannot report them.
+        [[nodiscard]] Result<PeerIdentity> peer_identity() const;
         // Without waiting: fine while nothing is queued and the peer is
         // there; Errc::disconnected once it closed (or after interrupt());
         // Errc::protocol_violation when a packet is waiting. For a data
@@ -121,11 +128,13 @@ public:
         friend class UdsSeqpacket;
         explicit Connection(posix::UniqueFd fd) noexcept;
 
+        // Errc::invalid_argument for a packet of `total` bytes send_packet()
+        // must refuse: empty, or larger than max_packet_size().
+        [[nodiscard]] Result<void> check_packet_size(std::size_t total) const;
         // Arms SO_RCVTIMEO for a blocking receive that must end by
-        // `deadline`, unless the armed value already fits it. False when
-        // the time left is too short to arm it safely (use poll()).
-        // Arms SO_RCVTIMEO for a blocking receive toward `deadline`, at most
-        // `cap` (zero: no cap). False when too little time is left.
+        // `deadline`, at most `cap` (zero: no cap), unless the armed value
+        // already fits. False when the time left is too short to arm it
+        // safely (use poll()).
         Result<bool> arm_receive_timeout(Deadline deadline, std::chrono::microseconds cap);
         Result<std::size_t> receive_polling(wire::MutableBytes out, Deadline deadline,
                                             const AbortSignal* abort);
@@ -205,6 +214,7 @@ public:
 
 static_assert(PacketConnection<UdsSeqpacket::Connection>);
 static_assert(IdleCheck<UdsSeqpacket::Connection>);
+static_assert(PeerCredentials<UdsSeqpacket::Connection>);
 static_assert(Transport<UdsSeqpacket>);
 
 } // namespace netipc::transports

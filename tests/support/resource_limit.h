@@ -1,0 +1,99 @@
+// RAII guards for process-wide resource limits in tests. A limit is lowered
+// for as long as the guard lives and put back by its destructor, also when
+// an assertion ends the test early, so no later test runs under it.
+// Linux/POSIX only.
+#pragma once
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <optional>
+
+namespace netipc::testing {
+
+// Lowers the soft limit of `resource` (RLIMIT_FSIZE, RLIMIT_NOFILE, ...).
+class ResourceLimit {
+public:
+    ResourceLimit(int resource, rlim_t soft) : resource_(resource) {
+        if (::getrlimit(resource_, &previous_) != 0) {
+            return;
+        }
+        rlimit lowered = previous_;
+        lowered.rlim_cur = soft;
+        active_ = ::setrlimit(resource_, &lowered) == 0;
+    }
+    ResourceLimit(const ResourceLimit&) = delete;
+    ResourceLimit& operator=(const ResourceLimit&) = delete;
+    ResourceLimit(ResourceLimit&&) = delete;
+    ResourceLimit& operator=(ResourceLimit&&) = delete;
+    ~ResourceLimit() {
+        if (active_) {
+            (void)::setrlimit(resource_, &previous_);
+        }
+    }
+
+    [[nodiscard]] bool active() const noexcept { return active_; }
+
+private:
+    int resource_;
+    rlimit previous_{};
+    bool active_ = false;
+};
+
+// RLIMIT_FSIZE lowered to `bytes`, with SIGXFSZ ignored meanwhile: a write or
+// fallocate() beyond the limit then fails with EFBIG instead of killing the
+// process.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        struct sigaction ignore{};
+        ignore.sa_handler = SIG_IGN;
+        ignoring_ = ::sigaction(SIGXFSZ, &ignore, &previous_action_) == 0;
+        if (ignoring_) {
+            limit_.emplace(RLIMIT_FSIZE, bytes);
+        }
+    }
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+    FileSizeLimit(FileSizeLimit&&) = delete;
+    FileSizeLimit& operator=(FileSizeLimit&&) = delete;
+    ~FileSizeLimit() {
+        limit_.reset(); // the limit goes before the signal action comes back
+        if (ignoring_) {
+            (void)::sigaction(SIGXFSZ, &previous_action_, nullptr);
+        }
+    }
+
+    [[nodiscard]] bool active() const noexcept { return limit_ && limit_->active(); }
+
+private:
+    struct sigaction previous_action_{};
+    bool ignoring_ = false;
+    std::optional<ResourceLimit> limit_; // made only once SIGXFSZ is ignored
+};
+
+// The lowest descriptor number free right now: with RLIMIT_NOFILE set to it,
+// this process cannot make one more descriptor.
+inline int lowest_free_descriptor() {
+    const int probe = ::dup(0);
+    if (probe >= 0) {
+        ::close(probe);
+    }
+    return probe;
+}
+
+// RLIMIT_NOFILE lowered so that only `spare` more descriptors can be made
+// (0: none), for tests of descriptor exhaustion (EMFILE).
+class DescriptorLimit {
+public:
+    explicit DescriptorLimit(int spare = 0)
+        : limit_(RLIMIT_NOFILE, static_cast<rlim_t>(lowest_free_descriptor() + spare)) {}
+
+    [[nodiscard]] bool active() const noexcept { return limit_.active(); }
+
+private:
+    ResourceLimit limit_;
+};
+
+} // namespace netipc::testing
