@@ -1,5 +1,5 @@
 // What a process holds that a misbehaving peer could make it leak: open
-// descriptors (/proc/self/fd) and SHM region files in a run directory.
+// descriptors (process_resources.h) and SHM region files in a run directory.
 // Take one snapshot before a case and compare with one after it.
 #pragma once
 
@@ -8,18 +8,9 @@
 #include <ostream>
 #include <string>
 
-namespace netipc::testing {
+#include "tests/support/process_resources.h"
 
-// Entries of /proc/self/fd (the listing's own descriptor included, the same
-// in every count).
-inline std::size_t open_descriptors() {
-    std::size_t count = 0;
-    for ([[maybe_unused]] const auto& entry :
-         std::filesystem::directory_iterator("/proc/self/fd")) {
-        ++count;
-    }
-    return count;
-}
+namespace netipc::testing {
 
 // `.ipcshm` files in `run_dir`.
 inline std::size_t region_files(const std::string& run_dir) {
@@ -37,7 +28,7 @@ struct Resources {
     std::size_t regions = 0;
 
     static Resources of(const std::string& run_dir) {
-        return {open_descriptors(), region_files(run_dir)};
+        return {open_descriptor_count(), region_files(run_dir)};
     }
     friend bool operator==(const Resources&, const Resources&) = default;
     friend std::ostream& operator<<(std::ostream& out, const Resources& resources) {
