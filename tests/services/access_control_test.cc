@@ -33,6 +33,7 @@
 #include "services/managed_server.h"
 #include "tests/services/service_handlers.h"
 #include "tests/support/loopback_transport.h"
+#include "tests/support/server_stats.h"
 #include "tests/support/temp_run_dir.h"
 
 namespace {
@@ -51,6 +52,7 @@ using netipc::testing::Baseline;
 using netipc::testing::Fast;
 using netipc::testing::plus_one;
 using netipc::testing::TempRunDir;
+using netipc::testing::wait_for_stats;
 
 constexpr uid_t other_uid = 65534; // "nobody" on most systems; any unused id works
 constexpr gid_t other_gid = 65534;
@@ -245,10 +247,8 @@ TEST_CASE("the peer-credential check refuses another user with AUTH_FAILED",
     REQUIRE_FALSE(parameters);
     CHECK(parameters.error().code == Errc::auth_failed);
     // Counted once the worker is done with it, which may be after the child
-    // read its answer: a state to wait for (the test's timeout bounds it).
-    while ((*server)->stats().peers_refused == 0) {
-        std::this_thread::sleep_for(1ms);
-    }
+    // read its answer.
+    wait_for_stats(**server, [](const auto& stats) { return stats.peers_refused > 0; });
     CHECK((*server)->stats().peers_refused == 1);
     CHECK((*server)->stats().sessions_accepted == 0);
 
@@ -312,9 +312,8 @@ TEMPLATE_TEST_CASE("the peer-credential check admits listed users or groups and 
             CHECK(refused.error().code == Errc::auth_failed);
             CHECK(client->state() == ClientState::auth_failed);
             // Counted once the worker is done with it.
-            while ((*server)->stats().peers_refused < attempt) {
-                std::this_thread::sleep_for(1ms);
-            }
+            wait_for_stats(**server,
+                           [attempt](const auto& stats) { return stats.peers_refused >= attempt; });
         }
         const auto stats = (*server)->stats();
         CHECK(stats.peers_refused == 2);

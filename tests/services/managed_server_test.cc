@@ -22,6 +22,7 @@
 #include "services/string_reverse_service.h"
 #include "sessions/session.h"
 #include "tests/services/service_handlers.h"
+#include "tests/support/server_stats.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 
@@ -45,6 +46,7 @@ using netipc::testing::Fast;
 using netipc::testing::plus_one;
 using netipc::testing::reverse;
 using netipc::testing::TempRunDir;
+using netipc::testing::wait_for_stats;
 namespace fs = std::filesystem;
 
 // The server counts a message after answering it, so a client can see the
@@ -231,14 +233,6 @@ TEST_CASE("clients beyond max_sessions wait for a free session", "[services][ser
     }
     REQUIRE(ready);
     CHECK(second->call(1)->value == 2);
-}
-
-// Waits (no bound of its own: the test's timeout is) until `done(stats)`.
-template <class Server, class Done>
-void wait_for_stats(const Server& server, Done done) {
-    while (!done(server.stats())) {
-        std::this_thread::sleep_for(1ms);
-    }
 }
 
 TEST_CASE("clients that never say HELLO cannot keep a real client out",

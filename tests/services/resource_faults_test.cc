@@ -21,6 +21,7 @@
 #include "services/managed_server.h"
 #include "tests/services/service_handlers.h"
 #include "tests/support/resource_limit.h"
+#include "tests/support/server_stats.h"
 #include "tests/support/temp_run_dir.h"
 #include "tests/support/watchdog.h"
 
@@ -39,6 +40,7 @@ using netipc::testing::Fast;
 using netipc::testing::FileSizeLimit;
 using netipc::testing::plus_one;
 using netipc::testing::TempRunDir;
+using netipc::testing::wait_for_stats;
 using netipc::testing::Watchdog;
 namespace profile = netipc::wire::profile;
 
@@ -141,9 +143,7 @@ TEST_CASE(
     std::optional<netipc::Result<void>> connected;
     std::jthread connecting([&] { connected = client->refresh(); });
     // A state to wait for (bounded by the watchdog): the acceptor has failed.
-    while ((*server)->stats().accept_failures == 0) {
-        std::this_thread::sleep_for(1ms);
-    }
+    wait_for_stats(**server, [](const auto& stats) { return stats.accept_failures > 0; });
     one_left.reset();
     connecting.join();
 

@@ -24,6 +24,7 @@
 #include "services/managed_server.h"
 #include "tests/services/service_handlers.h"
 #include "tests/support/blocked_thread.h"
+#include "tests/support/server_stats.h"
 #include "tests/support/temp_run_dir.h"
 #include "tests/support/watchdog.h"
 
@@ -41,6 +42,7 @@ using netipc::testing::Baseline;
 using netipc::testing::Fast;
 using netipc::testing::plus_one;
 using netipc::testing::TempRunDir;
+using netipc::testing::wait_for_stats;
 using netipc::testing::Watchdog;
 
 constexpr std::uint32_t max_sessions = 3;
@@ -115,14 +117,6 @@ private:
     int wrong_answers_ = 0;
     bool released_ = false;
 };
-
-template <class Server>
-void wait_for_failed_handshakes(const Server& server, std::uint64_t count) {
-    // A state to wait for, not a time: the Watchdog bounds it.
-    while (server.stats().handshakes_failed < count) {
-        std::this_thread::sleep_for(1ms);
-    }
-}
 
 } // namespace
 
@@ -231,7 +225,7 @@ TEMPLATE_TEST_CASE(
 
     // The impatient client's abandoned connection was taken from the
     // backlog in its turn and failed its handshake without harm.
-    wait_for_failed_handshakes(**server, 1);
+    wait_for_stats(**server, [](const auto& stats) { return stats.handshakes_failed >= 1; });
     const auto stats = (*server)->stats();
     CHECK(stats.sessions_accepted == max_sessions + knockers);
     CHECK(stats.handshakes_failed == 1);
