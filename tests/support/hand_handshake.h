@@ -1,10 +1,9 @@
 // A server side of the handshake done by hand, for tests that need a peer
 // to lie: it answers a HELLO exactly as the negotiation rules say (so it
-// may select SHM_HYBRID) but prepares nothing, so a client that then tries
-// to attach the session's region finds none.
+// may select a shared-memory profile) but prepares nothing, so a client
+// that then tries to attach the session's region finds none. Works over
+// any PacketConnection (a UDS socket, a named pipe).
 #pragma once
-
-#include <sys/socket.h>
 
 #include <array>
 #include <cstdint>
@@ -15,29 +14,6 @@
 #include "netipc/wire/hello.h"
 
 namespace netipc::testing {
-
-// The profiles a HELLO offers, read from `connection` without consuming
-// it (so a real server can still handshake over the same connection).
-template <class Connection>
-std::optional<std::uint32_t> peek_offered_profiles(Connection& connection, Deadline deadline) {
-    std::array<std::byte, framing::hello_packet_size> hello{};
-    for (;;) {
-        const ssize_t got =
-            ::recv(connection.native_handle(), hello.data(), hello.size(), MSG_PEEK | MSG_DONTWAIT);
-        if (got == static_cast<ssize_t>(hello.size())) {
-            break;
-        }
-        if (got >= 0 || deadline.expired()) {
-            return std::nullopt; // short or closed
-        }
-        ::usleep(1000);
-    }
-    auto decoded = wire::decode_hello(wire::Bytes(hello).subspan(wire::message_header_size));
-    if (!decoded) {
-        return std::nullopt;
-    }
-    return decoded->supported_profiles;
-}
 
 // Receives one HELLO and answers it per `config`, preparing nothing.
 // Returns the profiles the HELLO offered, or nullopt if it went wrong.
