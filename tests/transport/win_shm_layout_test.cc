@@ -11,6 +11,7 @@
 
 #include "netipc/wire/layout.h"
 #include "tests/support/result_assertions.h"
+#include "transports/windows/pipe_name.h"
 #include "transports/windows/win_shm_names.h"
 #include "transports/windows/win_shm_region_header.h"
 
@@ -100,12 +101,6 @@ TEST_CASE("a client accepts larger areas but not broken or too small ones", "[tr
                                             1024, g.region_size, 1024, 4096),
                      Errc::limit_exceeded);
     }
-}
-
-TEST_CASE("FNV-1a 64 matches its published test vectors", "[transport][winshm]") {
-    CHECK(fnv1a_64("") == 0xcbf29ce484222325ULL);
-    CHECK(fnv1a_64("a") == 0xaf63dc4c8601ec8cULL);
-    CHECK(fnv1a_64("foobar") == 0x85944171f73967e8ULL);
 }
 
 TEST_CASE("Windows SHM object names: hash of run_dir, service and token; one set per session",

@@ -47,7 +47,7 @@
 #include "netipc/wire/constants.h"
 #include "transports/adaptive_spin.h"
 #include "transports/interrupt_flag.h"
-#include "transports/posix/endpoint.h"
+#include "transports/service_address.h"
 #include "transports/windows/manual_reset_event.h"
 #include "transports/windows/pipe_peer_process.h"
 #include "transports/windows/win_shm_names.h"

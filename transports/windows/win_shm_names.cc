@@ -3,7 +3,8 @@
 #include <array>
 #include <charconv>
 
-#include "transports/posix/endpoint.h"
+#include "transports/service_address.h"
+#include "transports/windows/pipe_name.h" // fnv1a_64
 
 namespace netipc::transports {
 

@@ -21,16 +21,6 @@
 
 namespace netipc::transports {
 
-// FNV-1a, 64-bit: offset basis 0xcbf29ce484222325, prime 0x100000001b3.
-constexpr std::uint64_t fnv1a_64(std::string_view bytes) noexcept {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (const char c : bytes) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 0x00000100000001b3ULL;
-    }
-    return hash;
-}
-
 // The three objects of one session.
 struct WinShmObjectNames {
     std::wstring mapping;

@@ -401,6 +401,11 @@ Result<void> WinShmRegion::sleep_until_published(std::uint64_t last_seen_seq, De
         }
         if (peer_closed()) {
             waiting.store(0, std::memory_order_relaxed);
+            // A peer publishes before it closes: a last message is still
+            // delivered (the flag's acquire makes it visible here).
+            if (sequence.load(std::memory_order_acquire) != last_seen_seq) {
+                return {};
+            }
             return fail(Errc::disconnected, "the peer closed its end of the Windows SHM region");
         }
         if (deadline.expired()) {
@@ -448,6 +453,10 @@ Result<WinShmMessageView> WinShmRegion::spin_until_published(
                 return fail(Errc::disconnected, "the connection was interrupted");
             }
             if (peer_closed()) {
+                // Published before the close: still delivered.
+                if (sequence.load(std::memory_order_acquire) != last_seen_seq) {
+                    return read_incoming();
+                }
                 return fail(Errc::disconnected,
                             "the peer closed its end of the Windows SHM region");
             }
