@@ -72,7 +72,7 @@ inline AbortSignal make_abort() {
 // blocked_thread.h), while the calling thread makes its call.
 template <class Action>
 std::future<void> when_blocked(Action action) {
-    const testing::ThreadId caller = testing::this_thread_id();
+    const pid_t caller = testing::this_thread_id();
     return std::async(std::launch::async, [caller, action = std::move(action)]() mutable {
         testing::wait_until_blocked(caller);
         action();

@@ -3,9 +3,6 @@
 // without sleeping for a guessed time: on Linux the kernel reports when a
 // thread is asleep, in /proc/self/task/<tid>/stat.
 //
-// Seen as "tests/support/blocked_thread.h" (tests/support/BUILD.bazel); the
-// Windows counterpart has the same interface.
-//
 // Waiting for that is only about coverage, never about correctness: an
 // action that lands just before the wait must give the same result as one
 // that lands during it (abort signals are sticky, an interrupt or a close is
@@ -25,16 +22,14 @@
 
 namespace netipc::testing {
 
-using ThreadId = pid_t;
-
 // The calling thread's kernel id, to hand to wait_until_blocked().
-inline ThreadId this_thread_id() noexcept {
+inline pid_t this_thread_id() noexcept {
     return ::gettid();
 }
 
 // Returns once thread `tid` of this process sleeps in the kernel (state S or
 // D), or after `bound`.
-inline void wait_until_blocked(ThreadId tid,
+inline void wait_until_blocked(pid_t tid,
                                std::chrono::milliseconds bound = std::chrono::seconds(10)) {
     const std::string path = "/proc/self/task/" + std::to_string(tid) + "/stat";
     const auto give_up = std::chrono::steady_clock::now() + bound;
@@ -62,7 +57,7 @@ inline void wait_until_blocked(ThreadId tid,
 // what `action` does. The returned thread joins when it goes out of scope.
 template <class Action>
 std::jthread when_blocked(Action action) {
-    const ThreadId caller = this_thread_id();
+    const pid_t caller = this_thread_id();
     return std::jthread([caller, action = std::move(action)]() mutable {
         wait_until_blocked(caller);
         action();
