@@ -3,11 +3,10 @@
 // through its own named mapping and events. The fixture says a data plane
 // is expected, so each session and Level 2 test checks that SHM was really
 // selected and is active.
-#include <random>
-#include <string>
 #include <type_traits>
 
 #include "tests/conformance/suite.h"
+#include "tests/support/pipe_namespace.h"
 #include "transports/default_transport.h"
 #include "transports/windows/named_pipe.h"
 #include "transports/windows/win_shm.h"
@@ -18,15 +17,9 @@ struct WinShmFixture {
     using Transport = netipc::transports::WinShm<netipc::transports::NamedPipe>;
     static constexpr bool data_plane = true;
 
-    // On Windows a run directory is only the namespace the names are hashed
-    // from: one no other test run uses keeps the tests apart.
-    Transport::Address address() { return {space, "svc-" + std::to_string(next++)}; }
-
-    std::string space = [] {
-        std::random_device entropy;
-        return "netipc-conformance-" + std::to_string(entropy()) + "-" + std::to_string(entropy());
-    }();
-    int next = 0;
+    // A fresh namespace per address: the pipe and the SHM objects of one
+    // test never meet another's.
+    static Transport::Address address() { return netipc::testing::unique_pipe_address(); }
 };
 
 // What Level 2 services use by default on Windows is exactly this.
