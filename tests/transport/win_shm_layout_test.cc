@@ -117,7 +117,8 @@ TEST_CASE("Windows SHM object names: hash of run_dir, service and token; one set
     const std::uint64_t hash = fnv1a_64("C:\\netdata\\run\ncgroups-snapshot\n12345");
     CHECK(win_shm_name_hash(inputs.run_dir, inputs.service, inputs.auth_token) == hash);
     std::array<char, 17> hex{};
-    std::snprintf(hex.data(), hex.size(), "%016llx", static_cast<unsigned long long>(hash));
+    REQUIRE(std::snprintf(hex.data(), hex.size(), "%016llx", static_cast<unsigned long long>(hash))
+            == 16);
     const std::string stem =
         "Local\\netipc-" + std::string(hex.data()) + "-cgroups-snapshot-p2-s000000000000002a-";
     CHECK(narrow(names->mapping) == stem + "mapping");

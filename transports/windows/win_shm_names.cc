@@ -14,7 +14,7 @@ namespace {
 std::string hex16(std::uint64_t value) {
     std::string digits(16, '0');
     std::array<char, 16> buffer{};
-    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, 16).ptr;
+    auto* const end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, 16).ptr;
     const auto length = static_cast<std::size_t>(end - buffer.data());
     digits.replace(16 - length, length, buffer.data(), length);
     return digits;
