@@ -36,8 +36,8 @@ public:
 private:
     // INVALID_HANDLE_VALUE, spelt without <windows.h>.
     static void* invalid() noexcept {
-        return reinterpret_cast<void*>(
-            static_cast<long long>(-1)); // NOLINT(performance-no-int-to-ptr)
+        // NOLINTNEXTLINE(performance-no-int-to-ptr): the value Windows defines
+        return reinterpret_cast<void*>(static_cast<long long>(-1));
     }
 
     void* handle_ = nullptr;

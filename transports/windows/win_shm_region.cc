@@ -345,7 +345,7 @@ Result<WinShmMessageView> WinShmRegion::wait(std::uint64_t last_seen_seq, Deadli
     // A busy session: keep spinning, so the next message finds this side
     // awake (see transports/adaptive_spin.h).
     if (const auto budget = pacing != nullptr ? pacing->budget() : std::chrono::nanoseconds{};
-        budget > std::chrono::nanoseconds::zero()) {
+        pacing != nullptr && budget > std::chrono::nanoseconds::zero()) {
         auto spin_end = AdaptiveSpin::Clock::now() + budget;
         if (!deadline.is_never()) {
             spin_end = std::min(spin_end, deadline.when());

@@ -104,7 +104,7 @@ public:
     // publishes it. Errc::limit_exceeded when it exceeds the area,
     // Errc::invalid_argument when empty, Errc::disconnected when the peer
     // already closed its end. Never blocks.
-    Result<std::uint64_t> publish(std::span<const wire::Bytes> pieces) const noexcept;
+    [[nodiscard]] Result<std::uint64_t> publish(std::span<const wire::Bytes> pieces) const noexcept;
 
     // Waits until the incoming sequence number differs from `last_seen_seq`
     // and returns the message it published. `pacing` (optional, owned by the
@@ -115,9 +115,9 @@ public:
     // the interrupt event is set; the detail says which),
     // Errc::protocol_violation (the published length exceeds the area:
     // nothing is read), Errc::os_error (the kernel wait failed).
-    Result<WinShmMessageView> wait(std::uint64_t last_seen_seq, Deadline deadline,
-                                   const WinShmWatch& watch,
-                                   AdaptiveSpin* pacing = nullptr) const noexcept;
+    [[nodiscard]] Result<WinShmMessageView> wait(std::uint64_t last_seen_seq, Deadline deadline,
+                                                 const WinShmWatch& watch,
+                                                 AdaptiveSpin* pacing = nullptr) const noexcept;
 
     // This side's outgoing area, all of its capacity: a message built here is
     // published without a copy.
@@ -141,11 +141,11 @@ private:
 
     [[nodiscard]] bool hybrid() const noexcept;
     [[nodiscard]] bool peer_closed() const noexcept;
-    Result<WinShmMessageView> read_incoming() const noexcept;
-    Result<void> sleep_until_published(std::uint64_t last_seen_seq, Deadline deadline,
-                                       const WinShmWatch& watch) const noexcept;
-    Result<WinShmMessageView> spin_until_published(std::uint64_t last_seen_seq, Deadline deadline,
-                                                   const WinShmWatch& watch) const noexcept;
+    [[nodiscard]] Result<WinShmMessageView> read_incoming() const noexcept;
+    [[nodiscard]] Result<void> sleep_until_published(std::uint64_t last_seen_seq, Deadline deadline,
+                                                     const WinShmWatch& watch) const noexcept;
+    [[nodiscard]] Result<WinShmMessageView> spin_until_published(
+        std::uint64_t last_seen_seq, Deadline deadline, const WinShmWatch& watch) const noexcept;
 
     std::byte* base_ = nullptr;
     windows::UniqueHandle mapping_;
