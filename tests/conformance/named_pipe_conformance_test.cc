@@ -1,7 +1,9 @@
-// The conformance suite's transport and session cases over Win32 named pipes,
-// the Windows baseline transport. (The Level 2 and lookup cases need the
-// Windows default transport, which comes with the Windows SHM data plane.)
+// The conformance suite's transport, session and Level 2 cases over Win32
+// named pipes, the Windows baseline transport. (The lookup cases use the
+// built-in lookup services, which need the Windows default transport: it
+// comes with the Windows shared-memory data plane.)
 #include "tests/conformance/level1_suite.h"
+#include "tests/conformance/level2_suite.h"
 #include "tests/support/pipe_namespace.h"
 #include "transports/windows/named_pipe.h"
 
@@ -18,3 +20,4 @@ struct NamedPipeFixture {
 } // namespace
 
 NETIPC_LEVEL1_CONFORMANCE_SUITE(NamedPipeFixture, "[named-pipe]")
+NETIPC_LEVEL2_CONFORMANCE(NamedPipeFixture, "[named-pipe]")

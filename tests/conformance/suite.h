@@ -16,14 +16,6 @@
 #include "tests/conformance/lookup_suite.h"
 
 // NOLINTBEGIN(cppcoreguidelines-macro-usage, bugprone-macro-parentheses)
-#define NETIPC_LEVEL2_CONFORMANCE(FIXTURE, TAG)                                                 \
-    NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][level2]" TAG,                               \
-                            "level 2: a client calls a managed server at its address()",        \
-                            ::netipc::conformance::level2_calls)                                \
-    NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][level2]" TAG,                               \
-                            "level 2: stop() returns with idle clients, whose calls then fail", \
-                            ::netipc::conformance::level2_stop_with_idle_clients)
-
 #define NETIPC_LOOKUP_CONFORMANCE(FIXTURE, TAG)                                                \
     NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][lookup]" TAG,                              \
                             "lookup: many paths, one answer each, in order",                   \

@@ -43,8 +43,9 @@ TEST_CASE("different run directories give different pipes for one service",
 
 TEST_CASE("service names with forbidden characters are rejected, never sanitized",
           "[transport][named-pipe]") {
-    for (const std::string service :
-         {"", ".", "..", "a b", "a/b", R"(a\b)", "a:b", "svc*", "naïve", std::string("a\0b", 3)}) {
+    using namespace std::string_literals;
+    for (const std::string& service :
+         {""s, "."s, ".."s, "a b"s, "a/b"s, R"(a\b)"s, "a:b"s, "svc*"s, "naïve"s, "a\0b"s}) {
         CAPTURE(service);
         REQUIRE_ERRC(pipe_name(ServiceAddress{"/run/netdata", service}), Errc::invalid_argument);
     }

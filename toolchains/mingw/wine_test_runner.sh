@@ -34,11 +34,19 @@ if [[ ! -e "$ready_marker" ]]; then
         # Another test may have finished creating it while this one waited.
         if [[ ! -e "$ready_marker" ]]; then
             rm -rf "$WINEPREFIX"
-            wineboot --init >/dev/null 2>&1
+            wineboot --init </dev/null >/dev/null 2>&1
             wineserver --wait
             touch "$ready_marker"
         fi
     ) 9>"$WINEPREFIX.lock"
 fi
+
+# Make sure the prefix's server runs before the test's wine connects to it, started
+# here with its standard streams on /dev/null: a server that wine started itself
+# would inherit the test's output pipe and keep it open, and Bazel waits for that
+# pipe to close, so the test would hang for as long as the server lives (other
+# tests keep it alive). It stays up a minute after its last client (-p60), so
+# tests that follow reuse it; when one already runs, this is a no-op.
+wineserver -p60 </dev/null >/dev/null 2>&1 || true
 
 exec wine "$@"
