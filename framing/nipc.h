@@ -49,9 +49,8 @@ struct Nipc {
         auto parameters = read_hello_ack_packet(wire::Bytes(answer.data(), *received), hello);
         if constexpr (NegotiatedDataPlane<Connection>) {
             if (parameters && selects_data_plane<Connection>(*parameters)) {
-                auto attached = connection.attach_data_plane(
-                    parameters->requests.max_payload_bytes, parameters->responses.max_payload_bytes,
-                    parameters->session_id);
+                auto attached =
+                    connection.attach_data_plane(data_plane_terms(*parameters, config.auth_token));
                 if (!attached) {
                     return std::unexpected(attached.error());
                 }
@@ -89,8 +88,7 @@ struct Nipc {
         if constexpr (NegotiatedDataPlane<Connection>) {
             const auto& agreed = decision->parameters;
             if (decision->accepted() && selects_data_plane<Connection>(agreed)
-                && !connection.prepare_data_plane(agreed.requests.max_payload_bytes,
-                                                  agreed.responses.max_payload_bytes, session_id)) {
+                && !connection.prepare_data_plane(data_plane_terms(agreed, config.auth_token))) {
                 restrict_profiles(config, ~data_plane_profiles_of<Connection>);
                 decision = answer_hello_packet(hello_packet, config, packet_size, session_id);
             }
@@ -133,6 +131,17 @@ private:
     template <class Connection>
     static constexpr std::uint32_t carried_profiles =
         wire::profile::baseline | data_plane_profiles_of<Connection>;
+
+    static DataPlaneTerms data_plane_terms(const SessionParameters& agreed,
+                                           std::uint64_t auth_token) noexcept {
+        return DataPlaneTerms{
+            .profile = agreed.selected_profile,
+            .request_payload_ceiling = agreed.requests.max_payload_bytes,
+            .response_payload_ceiling = agreed.responses.max_payload_bytes,
+            .session_id = agreed.session_id,
+            .auth_token = auth_token,
+        };
+    }
 
     template <class Connection>
     static bool selects_data_plane(const SessionParameters& parameters) noexcept {

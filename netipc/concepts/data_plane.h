@@ -7,16 +7,17 @@
 //
 //   C::data_plane_profiles           the HELLO profile bits this data plane
 //                                    implements (SHM_HYBRID, say)
-//   prepare_data_plane(req, resp, id)  server, after deciding to select a
+//   prepare_data_plane(terms)        server, after deciding to select a
 //                                    data-plane profile and BEFORE it answers:
-//                                    makes the session's data plane sized
-//                                    for the agreed request/response payload
-//                                    ceilings. On failure the server selects
-//                                    another profile instead (no data plane)
+//                                    makes the session's data plane for the
+//                                    agreed terms (DataPlaneTerms: profile,
+//                                    payload ceilings, session id, token).
+//                                    On failure the server selects another
+//                                    profile instead (no data plane)
 //   activate_data_plane()            server, once the accepting answer is
 //                                    out: messages now travel on the data
 //                                    plane
-//   attach_data_plane(req, resp, id) client, after an answer that selected a
+//   attach_data_plane(terms)         client, after an answer that selected a
 //                                    data-plane profile. Failing is
 //                                    Errc::shm_unavailable: the session is
 //                                    over, and the caller reconnects without
@@ -37,22 +38,29 @@
 
 namespace netipc {
 
+// What both peers agreed on that a data plane is made from. Every field is
+// known to both sides after the handshake, so both derive the same objects
+// (a region's name, its size) without another exchange.
+struct DataPlaneTerms {
+    std::uint32_t profile = 0; // the selected data-plane profile (one bit)
+    std::uint32_t request_payload_ceiling = 0;
+    std::uint32_t response_payload_ceiling = 0;
+    std::uint64_t session_id = 0;
+    // The session's auth token: a data plane whose objects are found by
+    // name may fold it into the name, so that only token holders find them.
+    std::uint64_t auth_token = 0;
+};
+
 template <class C>
-concept NegotiatedDataPlane = PacketConnection<C>
-                              && requires(C& connection, const C& const_connection,
-                                          std::uint32_t ceiling, std::uint64_t session_id) {
-                                     {
-                                         C::data_plane_profiles
-                                     } -> std::convertible_to<std::uint32_t>;
-                                     {
-                                         connection.prepare_data_plane(ceiling, ceiling, session_id)
-                                     } -> std::same_as<Result<void>>;
-                                     { connection.activate_data_plane() } noexcept;
-                                     {
-                                         connection.attach_data_plane(ceiling, ceiling, session_id)
-                                     } -> std::same_as<Result<void>>;
-                                     { const_connection.data_plane_active() } -> std::same_as<bool>;
-                                 };
+concept NegotiatedDataPlane =
+    PacketConnection<C>
+    && requires(C& connection, const C& const_connection, const DataPlaneTerms& terms) {
+           { C::data_plane_profiles } -> std::convertible_to<std::uint32_t>;
+           { connection.prepare_data_plane(terms) } -> std::same_as<Result<void>>;
+           { connection.activate_data_plane() } noexcept;
+           { connection.attach_data_plane(terms) } -> std::same_as<Result<void>>;
+           { const_connection.data_plane_active() } -> std::same_as<bool>;
+       };
 
 // Optional connection capability: building outgoing messages in place.
 //

@@ -3,7 +3,6 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <utility>
 
 #include "netipc/abort_signal.h"
 
@@ -23,24 +22,6 @@ Result<AbortSignal> AbortSignal::create() noexcept {
         return fail(Errc::os_error, "eventfd() for the abort signal failed", error);
     }
     return AbortSignal(fd);
-}
-
-AbortSignal::AbortSignal(AbortSignal&& other) noexcept
-    : handle_(std::exchange(other.handle_, platform::invalid_event_handle)),
-      raised_(other.raised_.exchange(false, std::memory_order_acq_rel)) {}
-
-AbortSignal& AbortSignal::operator=(AbortSignal&& other) noexcept {
-    if (this != &other) {
-        reset();
-        handle_ = std::exchange(other.handle_, platform::invalid_event_handle);
-        raised_.store(other.raised_.exchange(false, std::memory_order_acq_rel),
-                      std::memory_order_release);
-    }
-    return *this;
-}
-
-AbortSignal::~AbortSignal() {
-    reset();
 }
 
 void AbortSignal::reset() noexcept {

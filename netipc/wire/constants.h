@@ -55,7 +55,8 @@ enum class MethodCode : std::uint16_t {
 namespace profile {
 inline constexpr std::uint32_t baseline = 0x01;     // UDS SEQPACKET / Windows named pipe
 inline constexpr std::uint32_t shm_hybrid = 0x02;   // shared memory data plane
-inline constexpr std::uint32_t shm_futex = 0x04;    // reserved on POSIX (Windows: busy-wait)
+inline constexpr std::uint32_t shm_futex = 0x04;    // reserved on POSIX; the same bit is...
+inline constexpr std::uint32_t shm_busywait = 0x04; // ...Windows SHM_BUSYWAIT (pure spin)
 inline constexpr std::uint32_t shm_waitaddr = 0x08; // Windows only, reserved
 } // namespace profile
 

@@ -5,21 +5,44 @@
 // whose next call then fails instead of hanging.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "codecs/increment.h"
 #include "netipc/concepts/data_plane.h"
 #include "services/client.h"
-#include "services/increment_service.h"
 #include "services/managed_server.h"
+#include "services/service.h"
 #include "tests/conformance/fixture.h"
+#include "tests/conformance/level1_suite.h"
 
 namespace netipc::conformance {
 
+// The INCREMENT service with the transport under test as its default. The
+// built-in services::IncrementService names the platform's default
+// transport, which a platform may not have yet (Windows, until its
+// shared-memory data plane exists); Client and ManagedServer are given the
+// transport explicitly here anyway.
+template <class T>
+struct IncrementOver {
+    using Codec = codecs::Increment;
+    using DefaultTransport = T;
+    static constexpr std::string_view default_name = "increment";
+
+    static Result<void> respond(codecs::IncrementBuilder& out, std::uint64_t value) noexcept {
+        out.set(value);
+        return {};
+    }
+};
+
 template <Fixture F>
-using IncrementServer = services::ManagedServer<services::IncrementService, typename F::Transport>;
+using IncrementService = IncrementOver<typename F::Transport>;
 template <Fixture F>
-using IncrementClient = services::Client<services::IncrementService, typename F::Transport>;
+using IncrementServer = services::ManagedServer<IncrementService<F>, typename F::Transport>;
+template <Fixture F>
+using IncrementClient = services::Client<IncrementService<F>, typename F::Transport>;
 
 inline std::uint64_t plus_one(const codecs::IncrementView& request) {
     return request.value + 1;
@@ -111,3 +134,13 @@ void level2_stop_with_idle_clients() {
 }
 
 } // namespace netipc::conformance
+
+// NOLINTBEGIN(cppcoreguidelines-macro-usage, bugprone-macro-parentheses)
+#define NETIPC_LEVEL2_CONFORMANCE(FIXTURE, TAG)                                                 \
+    NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][level2]" TAG,                               \
+                            "level 2: a client calls a managed server at its address()",        \
+                            ::netipc::conformance::level2_calls)                                \
+    NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][level2]" TAG,                               \
+                            "level 2: stop() returns with idle clients, whose calls then fail", \
+                            ::netipc::conformance::level2_stop_with_idle_clients)
+// NOLINTEND(cppcoreguidelines-macro-usage, bugprone-macro-parentheses)

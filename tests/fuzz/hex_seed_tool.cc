@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
                 return 1;
             }
         }
-        std::printf("wrote %zu seeds to %s\n", seeds.size(), out_dir.c_str());
+        std::printf("wrote %zu seeds to %s\n", seeds.size(), out_dir.string().c_str());
         return 0;
     } catch (const std::exception& error) {
         std::fprintf(stderr, "hex_seed_tool: %s\n", error.what());

@@ -188,43 +188,9 @@ TEST_CASE("a client that cannot attach SHM reconnects without it", "[integration
     // INCREMENT over the baseline. Catch2 is not thread-safe: the thread
     // records, the test checks.
     auto listener = transports::UdsSeqpacket::listen(dir.address("liar")).value();
-    bool first_hung_up = false;
-    std::uint32_t second_offer = 0;
-    bool second_served = false;
-    std::thread liar([&] {
-        auto first = listener.accept(soon(), nullptr);
-        if (!first || !testing::answer_hello_by_hand(*first, server_config(), 1, soon())) {
-            return;
-        }
-        std::array<std::byte, 64> drain{};
-        first_hung_up = !first->receive_packet(drain, soon(), nullptr).has_value();
-
-        auto second = listener.accept(soon(), nullptr);
-        if (!second) {
-            return;
-        }
-        auto offered = testing::answer_hello_by_hand(*second, server_config(), 2, soon());
-        if (!offered) {
-            return;
-        }
-        second_offer = *offered;
-        framing::MessageReceiver receiver({65536, 1000}, second->max_packet_size());
-        auto request = receiver.receive(*second, soon());
-        if (!request) {
-            return;
-        }
-        std::array<std::byte, 8> payload{};
-        if (!codecs::Increment::encode_response(
-                codecs::Increment::decode_request(request->payload)->value + 1, payload)) {
-            return;
-        }
-        second_served =
-            framing::send_message(*second,
-                                  wire::make_response_header(wire::MethodCode::increment,
-                                                             request->header.message_id, 8),
-                                  payload, second->max_packet_size(), soon())
-                .has_value();
-    });
+    testing::LiarReport report;
+    std::thread liar(
+        [&] { report = testing::lie_about_shared_memory(listener, server_config(), soon()); });
     auto session =
         ShmSession<codecs::Increment>::connect(dir.address("liar"), client_config(), soon());
     std::optional<std::uint64_t> answer;
@@ -234,12 +200,12 @@ TEST_CASE("a client that cannot attach SHM reconnects without it", "[integration
     }
     liar.join();
     REQUIRE(session.has_value());
-    CHECK(first_hung_up); // the unusable session was closed
-    CHECK(second_offer == wire::profile::baseline);
+    CHECK(report.first_hung_up); // the unusable session was closed
+    CHECK(report.second_offer == wire::profile::baseline);
     CHECK(session->parameters().selected_profile == wire::profile::baseline);
     CHECK_FALSE(session->data_plane_active());
     CHECK(answer == 42);
-    CHECK(second_served);
+    CHECK(report.second_served);
 }
 
 TEST_CASE("client_over reports shm_unavailable and leaves reconnecting to the caller",

@@ -16,6 +16,7 @@
 #include "services/string_reverse_service.h"
 #include "tests/services/service_handlers.h"
 #include "tests/support/hand_handshake.h"
+#include "tests/support/peek_hello.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
 

@@ -130,23 +130,23 @@ struct TransportWithoutPacketLimitFlag {
 
 struct DataPlaneArchetype : ConnectionArchetype {
     static constexpr std::uint32_t data_plane_profiles = wire::profile::shm_hybrid;
-    Result<void> prepare_data_plane(std::uint32_t, std::uint32_t, std::uint64_t);
+    Result<void> prepare_data_plane(const DataPlaneTerms&);
     void activate_data_plane() noexcept;
-    Result<void> attach_data_plane(std::uint32_t, std::uint32_t, std::uint64_t);
+    Result<void> attach_data_plane(const DataPlaneTerms&);
     [[nodiscard]] bool data_plane_active() const;
 };
 
 struct DataPlaneWithoutActivate : ConnectionArchetype {
     static constexpr std::uint32_t data_plane_profiles = wire::profile::shm_hybrid;
-    Result<void> prepare_data_plane(std::uint32_t, std::uint32_t, std::uint64_t);
-    Result<void> attach_data_plane(std::uint32_t, std::uint32_t, std::uint64_t);
+    Result<void> prepare_data_plane(const DataPlaneTerms&);
+    Result<void> attach_data_plane(const DataPlaneTerms&);
     [[nodiscard]] bool data_plane_active() const;
 };
 
 struct DataPlaneWithoutProfiles : ConnectionArchetype {
-    Result<void> prepare_data_plane(std::uint32_t, std::uint32_t, std::uint64_t);
+    Result<void> prepare_data_plane(const DataPlaneTerms&);
     void activate_data_plane() noexcept;
-    Result<void> attach_data_plane(std::uint32_t, std::uint32_t, std::uint64_t);
+    Result<void> attach_data_plane(const DataPlaneTerms&);
     [[nodiscard]] bool data_plane_active() const;
 };
 

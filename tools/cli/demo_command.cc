@@ -4,8 +4,6 @@
 // baseline and over SHM, a snapshot, one lookup of each kind, a Level 3
 // cache that outlives a provider restart, a rough throughput figure per transport, and a clean
 // shutdown that leaves nothing behind.
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <filesystem>
@@ -24,9 +22,9 @@
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "services/increment_service.h"
-#include "tests/support/temp_run_dir.h"
 #include "tools/cli/child_process.h"
 #include "tools/cli/command.h"
+#include "tools/cli/demo_run_dir.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/handshake_report.h"
 #include "tools/cli/lookup_json.h"
@@ -34,6 +32,7 @@
 #include "tools/cli/report.h"
 #include "tools/cli/signals.h"
 #include "tools/cli/snapshot_json.h"
+#include "tools/cli/this_process.h"
 
 namespace netipc::cli {
 
@@ -57,31 +56,26 @@ struct Stop {
     int status;
 };
 
-// The run directory: private (mkdtemp, 0700), short enough for socket
-// paths, removed with its contents whatever happens. The same helper the
-// tests use (see its header for why it lives in tests/support).
-using RunDir = testing::TempRunDir;
-
-std::string self_path() {
-    std::array<char, 4096> buffer{};
-    const ssize_t length = ::readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
-    if (length <= 0) {
-        return {};
-    }
-    return {buffer.data(), static_cast<std::size_t>(length)};
-}
+// The run directory: private, removed with its contents whatever happens
+// (tools/cli/demo_run_dir.h says what it is on each platform).
+using RunDir = DemoRunDir;
 
 class Demo {
 public:
     Demo(RunDir& run_dir, const TerminationSignals& signals, const DemoOptions& options)
-        : run_dir_(run_dir), signals_(signals), options_(options), program_(self_path()) {}
+        : run_dir_(run_dir), signals_(signals), options_(options), program_(this_program_path()) {}
 
     int run() {
         fmt::print("netipc demo: providers and a consumer on this machine, over NetIPC\n");
         fmt::print("run directory: {}\n", run_dir_.path());
         try_step([&] { start_providers(); });
-        try_step([&] { handshake(transport_baseline, "the baseline (UDS SEQPACKET)", 2); });
-        try_step([&] { handshake(transport_shm, "shared memory (SHM_HYBRID)", 3); });
+        try_step([&] {
+            handshake(transport_baseline,
+                      fmt::format("the baseline ({})", baseline_transport_name()), 2);
+        });
+        try_step([&] {
+            handshake(transport_shm, fmt::format("shared memory ({})", shm_transport_name()), 3);
+        });
         try_step([&] { snapshot(); });
         try_step([&] { lookups(); });
         try_step([&] { cache(); });
@@ -152,7 +146,7 @@ private:
     void start_providers() {
         heading(1, "start four providers (separate processes, all offer SHM)");
         if (program_.empty()) {
-            stop(report_error(command_name, "cannot find this program (/proc/self/exe)"));
+            stop(report_error(command_name, "cannot find the path of this program"));
             return;
         }
         increment_ = start_provider(kind_increment);
@@ -388,7 +382,7 @@ private:
         fmt::print("  (a rough figure from this build; bench/ has the careful measurements)\n");
     }
 
-    // SIGTERM, then the provider must exit 0.
+    // Asks it to stop (SIGTERM; a stop event on Windows), then it must exit 0.
     bool stop_provider(std::optional<ChildProcess>& provider, std::string_view kind) {
         if (!provider) {
             return true;
@@ -419,7 +413,7 @@ private:
             return report_error(command_name, fmt::format("files left in the run directory: {}",
                                                           fmt::join(left, ", ")));
         }
-        fmt::print("  providers stopped by SIGTERM, exit status 0; run directory empty, removed\n");
+        fmt::print("  providers asked to stop, exit status 0; run directory empty, removed\n");
         fmt::print("\ndemo complete\n");
         return to_int(ExitCode::ok);
     }

@@ -14,7 +14,7 @@
 #include "services/client_config.h"
 #include "services/server_config.h"
 #include "tools/cli/numbers.h"
-#include "transports/posix/endpoint.h"
+#include "transports/service_address.h"
 
 namespace netipc::cli {
 

@@ -31,12 +31,4 @@ int report_error(std::string_view command, std::string_view message) {
     return to_int(ExitCode::failure);
 }
 
-std::string describe_endpoint(const transports::ServiceAddress& address) {
-    auto path = transports::socket_path(address);
-    if (path) {
-        return *path;
-    }
-    return fmt::format("{}/{}.sock", address.run_dir, address.service);
-}
-
 } // namespace netipc::cli

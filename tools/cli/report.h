@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "netipc/error.h"
-#include "transports/posix/endpoint.h"
+#include "tools/cli/endpoint_names.h" // describe_endpoint(), for the commands' messages
 
 namespace netipc::cli {
 
@@ -20,9 +20,5 @@ int report_usage(std::string_view command, std::string_view message);
 
 // Prints "netipc COMMAND: MESSAGE" and returns the general failure status.
 int report_error(std::string_view command, std::string_view message);
-
-// The socket path of `address` for messages (the raw parts when the
-// address is not valid).
-std::string describe_endpoint(const transports::ServiceAddress& address);
 
 } // namespace netipc::cli

@@ -30,6 +30,7 @@
 #include "tools/cli/report.h"
 #include "tools/cli/signals.h"
 #include "tools/cli/snapshot_json.h"
+#include "tools/cli/this_process.h"
 
 namespace netipc::cli {
 
@@ -114,7 +115,7 @@ int run_server(const ServeOptions& options, const services::ServerConfig& config
     }
     if (options.verbose) {
         fmt::print(stderr, "netipc serve: {} at {} (transport {}), pid {}\n", options.kind,
-                   describe_endpoint(address), options.endpoint.transport, ::getpid());
+                   describe_endpoint(address), options.endpoint.transport, this_process_id());
     }
     (void)std::fputs("READY\n", stdout);
     (void)std::fflush(stdout);

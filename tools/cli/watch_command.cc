@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -41,8 +42,8 @@ struct WatchOptions {
 std::string clock_text() {
     const auto now = std::chrono::system_clock::now();
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    std::tm local{};
-    (void)localtime_r(&seconds, &local);
+    // fmt's localtime: thread-safe on every platform (localtime_r is POSIX).
+    const std::tm local = fmt::localtime(seconds);
     const auto millis =
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()
         % 1000;

@@ -15,52 +15,14 @@ constexpr std::string_view socket_suffix = ".sock";
 constexpr std::string_view shm_suffix = ".ipcshm";
 constexpr std::size_t session_id_hex_digits = 16;
 
-constexpr bool is_service_char(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-           || c == '_' || c == '-';
-}
-
 constexpr bool is_lower_hex(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
-Result<void> validate(const ServiceAddress& address) {
-    if (auto ok = validate_run_dir(address.run_dir); !ok) {
-        return ok;
-    }
-    return validate_service_name(address.service);
-}
-
 } // namespace
 
-Result<void> validate_service_name(std::string_view service) {
-    if (service.empty()) {
-        return fail(Errc::invalid_argument, "service name is empty");
-    }
-    if (service == "." || service == "..") {
-        return fail(Errc::invalid_argument, R"(service name is "." or "..")");
-    }
-    for (const char c : service) {
-        if (!is_service_char(c)) {
-            return fail(Errc::invalid_argument,
-                        "service name has a character outside [A-Za-z0-9._-]");
-        }
-    }
-    return {};
-}
-
-Result<void> validate_run_dir(std::string_view run_dir) {
-    if (run_dir.empty()) {
-        return fail(Errc::invalid_argument, "run directory is empty");
-    }
-    if (run_dir.find('\0') != std::string_view::npos) {
-        return fail(Errc::invalid_argument, "run directory contains a NUL byte");
-    }
-    return {};
-}
-
 Result<std::string> socket_path(const ServiceAddress& address) {
-    if (auto ok = validate(address); !ok) {
+    if (auto ok = validate_service_address(address); !ok) {
         return std::unexpected(ok.error());
     }
     std::string path;
@@ -75,7 +37,7 @@ Result<std::string> socket_path(const ServiceAddress& address) {
 }
 
 Result<std::string> shm_path(const ServiceAddress& address, std::uint64_t session_id) {
-    if (auto ok = validate(address); !ok) {
+    if (auto ok = validate_service_address(address); !ok) {
         return std::unexpected(ok.error());
     }
     static constexpr std::string_view hex_digits = "0123456789abcdef";

@@ -4,9 +4,8 @@
 //   socket      {run_dir}/{service}.sock
 //   SHM region  {run_dir}/{service}-{session_id:016x}.ipcshm
 //
-// Service names are validated, never sanitized: a name that would need
-// fixing is rejected with Errc::invalid_argument, so two different names can
-// never map to the same file and a name can never escape run_dir.
+// The address and its validation are platform-neutral
+// (transports/service_address.h); this file adds the POSIX file names.
 //
 // All functions are pure (no I/O) and thread-safe.
 #pragma once
@@ -16,24 +15,9 @@
 #include <string_view>
 
 #include "netipc/error.h"
+#include "transports/service_address.h"
 
 namespace netipc::transports {
-
-// A service endpoint on this host. `run_dir` is the embedding program's
-// private runtime directory (e.g. /run/netdata); `service` names the
-// service (e.g. "cgroups-snapshot"). Plain value type.
-struct ServiceAddress {
-    std::string run_dir;
-    std::string service;
-};
-
-// Accepts a non-empty name made only of [A-Za-z0-9._-] that is not "." or
-// "..". This is the reference implementation's rule, so every peer derives
-// the same file names from the same service name.
-Result<void> validate_service_name(std::string_view service);
-
-// Accepts a non-empty run directory without NUL bytes.
-Result<void> validate_run_dir(std::string_view run_dir);
 
 // `{run_dir}/{service}.sock`, validated, and short enough (including its
 // terminating NUL) for sockaddr_un::sun_path; otherwise

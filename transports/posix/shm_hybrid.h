@@ -61,6 +61,7 @@
 #include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/transport.h"
 #include "netipc/wire/constants.h"
+#include "transports/interrupt_flag.h"
 #include "transports/posix/endpoint.h"
 #include "transports/posix/shm_region.h"
 #include "transports/posix/shm_stale.h"
@@ -205,9 +206,8 @@ public:
         }
 
         // Data plane, server side: creates this session's region.
-        Result<void> prepare_data_plane(std::uint32_t request_ceiling,
-                                        std::uint32_t response_ceiling, std::uint64_t session_id) {
-            auto path = shm_path(address_, session_id);
+        Result<void> prepare_data_plane(const DataPlaneTerms& terms) {
+            auto path = shm_path(address_, terms.session_id);
             if (!path) {
                 return std::unexpected(path.error());
             }
@@ -215,7 +215,8 @@ public:
             if (auto recovered = recover_region_path(*path); !recovered) {
                 return std::unexpected(recovered.error());
             }
-            auto region = ShmRegion::create(*path, request_ceiling, response_ceiling);
+            auto region = ShmRegion::create(*path, terms.request_payload_ceiling,
+                                            terms.response_payload_ceiling);
             if (!region) {
                 return std::unexpected(region.error());
             }
@@ -234,13 +235,13 @@ public:
         }
 
         // Data plane, client side: attaches to the server's region.
-        Result<void> attach_data_plane(std::uint32_t request_ceiling,
-                                       std::uint32_t response_ceiling, std::uint64_t session_id) {
-            auto path = shm_path(address_, session_id);
+        Result<void> attach_data_plane(const DataPlaneTerms& terms) {
+            auto path = shm_path(address_, terms.session_id);
             if (!path) {
                 return std::unexpected(path.error());
             }
-            auto region = ShmRegion::attach(*path, request_ceiling, response_ceiling);
+            auto region = ShmRegion::attach(*path, terms.request_payload_ceiling,
+                                            terms.response_payload_ceiling);
             if (!region) {
                 return fail(Errc::shm_unavailable, region.error().detail, region.error().sys_errno);
             }
@@ -267,29 +268,6 @@ public:
         [[nodiscard]] ShmDirection incoming() const noexcept {
             return server_ ? ShmDirection::request : ShmDirection::response;
         }
-
-        // Set by interrupt() from any thread, read by the owner's calls.
-        // Moving carries the value over, so Connection stays movable.
-        class InterruptFlag {
-        public:
-            InterruptFlag() noexcept = default;
-            InterruptFlag(InterruptFlag&& other) noexcept : raised_(other.raised()) {}
-            InterruptFlag& operator=(InterruptFlag&& other) noexcept {
-                raised_.store(other.raised(), std::memory_order_release);
-                return *this;
-            }
-            InterruptFlag(const InterruptFlag&) = delete;
-            InterruptFlag& operator=(const InterruptFlag&) = delete;
-            ~InterruptFlag() = default;
-
-            void raise() noexcept { raised_.store(true, std::memory_order_release); }
-            [[nodiscard]] bool raised() const noexcept {
-                return raised_.load(std::memory_order_acquire);
-            }
-
-        private:
-            std::atomic<bool> raised_{false};
-        };
 
         // How long a wait sleeps before it checks that the peer is still
         // there: the same slice the region uses to check its owner.
