@@ -1,11 +1,11 @@
 // netipc: look at NetIPC endpoints the way curl looks at web services, and
 // stand up fake providers. One subcommand per file; this file only parses
 // and dispatches.
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -39,7 +39,12 @@ int parse_failed(CLI::App& program, const CLI::ParseError& error) {
 // and --data paths mean what the user typed only from where they typed it.
 void enter_working_directory() {
     const char* directory = std::getenv("BUILD_WORKING_DIRECTORY"); // NOLINT(concurrency-mt-unsafe)
-    if (directory != nullptr && *directory != '\0' && ::chdir(directory) != 0) {
+    if (directory == nullptr || *directory == '\0') {
+        return;
+    }
+    std::error_code error;
+    std::filesystem::current_path(directory, error);
+    if (error) {
         (void)std::fprintf(stderr, "netipc: cannot enter %s; relative paths may not resolve\n",
                            directory);
     }
