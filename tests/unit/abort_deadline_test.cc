@@ -73,19 +73,19 @@ TEST_CASE("assigning a signal over another releases the old one and takes the st
     auto target = AbortSignal::create();
     REQUIRE(source.has_value());
     REQUIRE(target.has_value());
-    const int source_fd = source->native_handle();
+    const auto source_handle = source->native_handle();
     source->raise();
     *target = std::move(*source);
-    CHECK(target->native_handle() == source_fd);
+    CHECK(target->native_handle() == source_handle);
     CHECK(target->raised());
-    CHECK(readable(target->native_handle()));
+    CHECK(is_signalled(target->native_handle()));
     // NOLINTNEXTLINE(bugprone-use-after-move): the moved-from state is what is checked
-    CHECK(source->native_handle() == -1);
+    CHECK(source->native_handle() == netipc::platform::invalid_event_handle);
 
     // Assigning a signal to itself keeps it whole.
     AbortSignal& same = *target;
     *target = std::move(same);
-    CHECK(target->native_handle() == source_fd);
+    CHECK(target->native_handle() == source_handle);
     CHECK(target->raised());
 }
 
