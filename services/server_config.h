@@ -41,8 +41,10 @@ struct ServerConfig {
     // ServerStats::peers_refused. An extra layer beside auth_token and the
     // endpoint's 0600 mode. start() fails with Errc::unsupported when the
     // transport cannot report peer credentials.
-    std::vector<std::uint32_t> allowed_uids{};
-    std::vector<std::uint32_t> allowed_gids{};
+    // The `{}` keeps g++'s -Wmissing-field-initializers quiet for callers
+    // that write designated initializers without these two.
+    std::vector<std::uint32_t> allowed_uids{}; // NOLINT(readability-redundant-member-init)
+    std::vector<std::uint32_t> allowed_gids{}; // NOLINT(readability-redundant-member-init)
 };
 
 // Counters of a running server; each is read atomically on its own.

@@ -235,7 +235,7 @@ std::unique_ptr<ChaosClient> cache_client(const transports::ServiceAddress& addr
         // Failed refreshes included: the previous snapshot must stay.
         if (shared->ready()) {
             const auto guard = shared->read();
-            if (guard->size() == 0) {
+            if (guard->empty()) {
                 outcome.violation = "the cache read as empty after its first success";
             }
         }
@@ -406,8 +406,8 @@ ChaosReport run_chaos(const ChaosOptions& options) {
         for (auto& client : clients) {
             client->join();
             report.clients.push_back(client->figures());
-            for (auto& violation : client->violations()) {
-                violations.push_back(std::move(violation));
+            for (const auto& violation : client->violations()) {
+                violations.push_back(violation);
             }
         }
         clients.clear(); // closes every session: nothing of ours stays mapped

@@ -19,8 +19,9 @@ struct HandshakeReport {
     std::chrono::microseconds elapsed{0}; // connect + HELLO + HELLO_ACK (+ SHM attach)
     // The provider's credentials as the OS reports them, and this process's
     // own (what a provider's peer-credential check sees); printed when set.
-    std::optional<PeerIdentity> provider{};
-    std::optional<PeerIdentity> client{};
+    // `{}`: callers that brace-initialize the first three stay warning-free.
+    std::optional<PeerIdentity> provider{}; // NOLINT(readability-redundant-member-init)
+    std::optional<PeerIdentity> client{};   // NOLINT(readability-redundant-member-init)
 };
 
 // "uid 0, gid 0, pid 1234".

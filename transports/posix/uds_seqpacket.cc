@@ -90,10 +90,13 @@ constexpr DescriptorFailureText listen_socket_failure{
     "cannot listen: the system's file table is full (fs.file-max)", "socket() failed"};
 
 std::unexpected<Error> descriptor_failure(int error, const DescriptorFailureText& text) noexcept {
-    const char* detail = error == EMFILE   ? text.process_limit
-                         : error == ENFILE ? text.system_limit
-                                           : text.other;
-    return fail(Errc::os_error, detail, error);
+    if (error == EMFILE) {
+        return fail(Errc::os_error, text.process_limit, error);
+    }
+    if (error == ENFILE) {
+        return fail(Errc::os_error, text.system_limit, error);
+    }
+    return fail(Errc::os_error, text.other, error);
 }
 
 // One recv() into `out`, turned into the transport's vocabulary; nullopt
