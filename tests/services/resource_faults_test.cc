@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <latch>
 #include <optional>
 #include <string>
 #include <thread>
@@ -136,12 +137,20 @@ TEST_CASE(
         Client<IncrementService, Baseline>::create(address, ClientConfig{.connect_timeout = 120s});
     REQUIRE(client);
 
+    // The connecting thread starts before the limit: under UBSan, creating
+    // a thread checks its state object's vptr by probing the memory through
+    // a pipe(), which fails at EMFILE and reads as an invalid object.
+    std::optional<netipc::Result<void>> connected;
+    std::latch limit_in_place(1);
+    std::jthread connecting([&] {
+        limit_in_place.wait();
+        connected = client->refresh();
+    });
     // One descriptor to spare: the client's socket takes it (the connect
     // comes first), so the server's accept meets EMFILE.
     std::optional<DescriptorLimit> one_left(std::in_place, 1);
+    limit_in_place.count_down(); // first: a failed REQUIRE must not leave the thread waiting
     REQUIRE(one_left->active());
-    std::optional<netipc::Result<void>> connected;
-    std::jthread connecting([&] { connected = client->refresh(); });
     // A state to wait for (bounded by the watchdog): the acceptor has failed.
     wait_for_stats(**server, [](const auto& stats) { return stats.accept_failures > 0; });
     one_left.reset();
