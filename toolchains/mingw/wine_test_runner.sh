@@ -44,9 +44,10 @@ fi
 # Make sure the prefix's server runs before the test's wine connects to it, started
 # here with its standard streams on /dev/null: a server that wine started itself
 # would inherit the test's output pipe and keep it open, and Bazel waits for that
-# pipe to close, so the test would hang for as long as the server lives (other
-# tests keep it alive). It stays up a minute after its last client (-p60), so
-# tests that follow reuse it; when one already runs, this is a no-op.
+# pipe to close, so the test would hang for as long as the server lives. When one
+# already runs, this is a no-op. The server ends with this test: Bazel's process
+# wrapper adopts it and kills it when the test ends, so tests run one at a time
+# (.bazelrc, test:mingw --local_test_jobs=1) and each may start its own.
 wineserver -p60 </dev/null >/dev/null 2>&1 || true
 
 exec wine "$@"

@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include "netipc/posix/process_identity.h"
 #include "services/client.h"
 #include "services/increment_service.h"
 #include "tools/cli/command.h"
@@ -19,6 +18,7 @@
 #include "tools/cli/options.h"
 #include "tools/cli/report.h"
 #include "tools/cli/snapshot_json.h"
+#include "tools/cli/this_process.h"
 
 namespace netipc::cli {
 
@@ -52,19 +52,20 @@ int run_probe(const ProbeOptions& options) {
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     const auto status = client->status();
-    const PeerIdentity self = posix::this_process_identity();
+    const std::optional<PeerIdentity> self = this_process_credentials();
     if (!client->ready() || !status.session) {
         const Error error =
             status.last_error.value_or(Error{Errc::internal, 0, "connect failed without a cause"});
         // The protocol has one refusal for a bad token and for credentials
         // the provider's policy does not admit: name both causes.
-        const std::string why =
-            error.code == Errc::auth_failed
-                ? fmt::format(
-                      " (a wrong --auth token, or the provider's peer-credential check "
-                      "admits neither uid {} nor gid {})",
-                      self.uid, self.gid)
-                : std::string();
+        std::string why;
+        if (error.code == Errc::auth_failed) {
+            why = self ? fmt::format(
+                             " (a wrong --auth token, or the provider's peer-credential "
+                             "check admits neither uid {} nor gid {})",
+                             self->uid, self->gid)
+                       : std::string(" (a wrong --auth token)");
+        }
         return report_failure(
             command_name, fmt::format("cannot connect to {}{}", describe_endpoint(address), why),
             error);

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "netipc/posix/process_identity.h"
+
 namespace netipc::cli {
 
 std::string this_program_path() {
@@ -17,6 +19,10 @@ std::string this_program_path() {
 
 unsigned long this_process_id() noexcept {
     return static_cast<unsigned long>(::getpid());
+}
+
+std::optional<PeerIdentity> this_process_credentials() noexcept {
+    return posix::this_process_identity();
 }
 
 } // namespace netipc::cli

@@ -29,4 +29,10 @@ unsigned long this_process_id() noexcept {
     return GetCurrentProcessId();
 }
 
+std::optional<PeerIdentity> this_process_credentials() noexcept {
+    // Windows has no uid/gid, and the Windows transports make no
+    // peer-credential check that would see them.
+    return std::nullopt;
+}
+
 } // namespace netipc::cli
