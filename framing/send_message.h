@@ -45,7 +45,7 @@ Result<void> send_message(Connection& connection, const wire::MessageHeader& hea
     const std::size_t budget = packet_size - wire::message_header_size;
 
     std::array<std::byte, wire::message_header_size> header_bytes{};
-    wire::encode_unchecked(header, header_bytes.data());
+    wire::encode_message_header(header, header_bytes.data());
     const wire::Bytes first_slice = payload.first(std::min(budget, payload.size()));
     const std::array<wire::Bytes, 2> first_packet{wire::Bytes(header_bytes), first_slice};
     if (auto sent = connection.send_packet(first_packet, deadline); !sent) {
@@ -88,13 +88,18 @@ Result<void> send_message_in_place(Connection& connection, const wire::MessageHe
         || header.payload_len != message.size() - wire::message_header_size) {
         return fail(Errc::invalid_argument, "header payload_len differs from the payload size");
     }
+    wire::encode_message_header(header, message.data());
+    if (message.size() <= packet_size && packet_size > wire::message_header_size) {
+        // The usual case, one packet: no chunk arithmetic on the way.
+        const std::array<wire::Bytes, 1> packet{message};
+        return connection.send_packet(packet, deadline);
+    }
     auto chunk_count = wire::chunk_count_for(header.payload_len, packet_size);
     if (!chunk_count) {
         return std::unexpected(chunk_count.error());
     }
     const std::size_t budget = packet_size - wire::message_header_size;
 
-    wire::encode_unchecked(header, message.data());
     std::size_t offset =
         wire::message_header_size + std::min<std::size_t>(budget, header.payload_len);
     const std::array<wire::Bytes, 1> first_packet{message.first(offset)};

@@ -2,35 +2,6 @@
 
 namespace netipc::wire {
 
-Result<MessageHeader> decode_message_header(Bytes in) noexcept {
-    auto header = decode<MessageHeader>(in);
-    if (!header) {
-        return header;
-    }
-    switch (header->kind) {
-        case MessageKind::request:
-        case MessageKind::response:
-        case MessageKind::control:
-            return header;
-    }
-    return fail(Errc::bad_kind, "message kind is not REQUEST, RESPONSE or CONTROL");
-}
-
-Result<void> check_limits(const MessageHeader& header, const DirectionalLimits& limits) noexcept {
-    // A whole message (header + payload) must be describable by the chunk
-    // header's u32 total_message_len, whatever the negotiated ceiling.
-    if (header.payload_len > max_message_payload) {
-        return fail(Errc::limit_exceeded, "payload_len leaves no room for the header in a u32");
-    }
-    if (header.payload_len > limits.max_payload_bytes) {
-        return fail(Errc::limit_exceeded, "payload_len exceeds the negotiated payload ceiling");
-    }
-    if (header.item_count > limits.max_batch_items) {
-        return fail(Errc::limit_exceeded, "item_count exceeds the negotiated batch-item ceiling");
-    }
-    return {};
-}
-
 MessageHeader make_request_header(MethodCode code, std::uint64_t message_id,
                                   std::uint32_t payload_len) noexcept {
     MessageHeader header{};

@@ -368,6 +368,48 @@ TEST_CASE("a longer deadline after a short one still waits for the packet", "[tr
     CHECK(armed_receive_timeout(client_fd) == 0us);
 }
 
+TEST_CASE("an armed receive timeout is kept for similar deadlines, replaced for shorter ones",
+          "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    const int client_fd = pair.client.native_handle();
+    std::array<std::byte, 64> buffer{};
+    std::atomic<std::int64_t> armed_while_blocked_us{-1};
+    const auto receive_while_sent = [&](Deadline deadline, const AbortSignal* abort) {
+        auto sender = when_blocked([&] {
+            armed_while_blocked_us = armed_receive_timeout(client_fd).count();
+            (void)send_text(pair.server, "ping").has_value();
+        });
+        const auto received = pair.client.receive_packet(buffer, deadline, abort);
+        REQUIRE(received.has_value());
+        CHECK(*received == 4);
+        return std::chrono::microseconds(armed_while_blocked_us.load());
+    };
+
+    // A 30 s deadline arms about three quarters of it.
+    const auto first = receive_while_sent(Deadline::after(30s), nullptr);
+    CHECK(first > 20s);
+    CHECK(first < 30s);
+    // A similar deadline keeps it: no setsockopt(), the very same value.
+    CHECK(receive_while_sent(Deadline::after(29s), nullptr) == first);
+    // A much shorter one cannot: the armed timeout would outlast it. The
+    // silent peer is still a timeout, and what is armed now fits it.
+    REQUIRE(pair.client.receive_packet(buffer, Deadline::after(200ms), nullptr).error()
+            == Errc::timeout);
+    const auto shorter = armed_receive_timeout(client_fd);
+    CHECK(shorter > 0us);
+    CHECK(shorter < 200ms);
+    // With an abort signal to watch the first attempt is capped at a short
+    // slice (10 ms, which the kernel reports rounded up to its ticks), and
+    // the next call of the same shape keeps it.
+    auto abort = AbortSignal::create();
+    REQUIRE(abort.has_value());
+    const auto sliced = receive_while_sent(Deadline::after(30s), &*abort);
+    CHECK(sliced > 0us);
+    CHECK(sliced < shorter);
+    CHECK(receive_while_sent(Deadline::after(20s), &*abort) == sliced);
+}
+
 TEST_CASE("a socket the caller made non-blocking still waits until the deadline",
           "[transport][uds]") {
     TempRunDir dir;

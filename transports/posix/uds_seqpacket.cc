@@ -158,6 +158,77 @@ static_assert(fires_in_time(timeout_for(min_blocking_wait), min_blocking_wait));
 // descriptor directly.
 constexpr std::chrono::microseconds abort_watch_slice{10'000};
 
+// Whether an armed SO_RCVTIMEO of `armed` (zero: none) serves a blocking
+// receive with `left` (whole microseconds) before its deadline, the first
+// attempt capped at `cap` (zero: no cap): it surely fires in time, and it is
+// not much shorter than what would be armed now (a too-short timeout hands
+// every slow answer to poll()).
+constexpr bool keeps_armed(std::chrono::microseconds armed, std::chrono::microseconds left,
+                           std::chrono::microseconds cap) noexcept {
+    using std::chrono::microseconds;
+    if (armed == microseconds{0} || left < min_blocking_wait) {
+        return false;
+    }
+    const bool capped = cap != microseconds{0};
+    const microseconds wanted = capped ? std::min(timeout_for(left), cap) : timeout_for(left);
+    return fires_in_time(armed, left) && armed >= wanted / 2 && (!capped || armed <= cap);
+}
+
+// The times left for which keeps_armed(armed, left, cap) holds are one
+// interval: fires_in_time() and the minimum wait bound it below, and
+// `armed >= wanted / 2` above (wanted never shrinks as left grows). Its
+// lower end is exact; the upper one is found by bisecting keeps_armed()
+// itself, so the per-receive check that uses the interval can never disagree
+// with it. Computed only when SO_RCVTIMEO is set, which costs a system call
+// anyway.
+struct KeepWindow {
+    std::chrono::microseconds low{1};
+    std::chrono::microseconds high{0}; // low > high: empty
+    bool unbounded = false;            // every left from `low` on
+};
+// Beyond the largest timeout ever armed by far; (left - margin) * 3 stays
+// well inside 64 bits.
+constexpr std::chrono::microseconds longest_left{std::chrono::hours(24 * 365 * 100)};
+constexpr KeepWindow keep_window(std::chrono::microseconds armed,
+                                 std::chrono::microseconds cap) noexcept {
+    using std::chrono::microseconds;
+    KeepWindow window;
+    const microseconds low = std::max(armed + armed / 8 + timer_tick_margin, min_blocking_wait);
+    if (!keeps_armed(armed, low, cap)) {
+        return window;
+    }
+    window.low = low;
+    if (keeps_armed(armed, longest_left, cap)) {
+        window.high = longest_left;
+        window.unbounded = true;
+        return window;
+    }
+    microseconds inside = low;           // keeps_armed() holds here
+    microseconds outside = longest_left; // and not here
+    while (outside - inside > microseconds{1}) {
+        const microseconds middle = inside + (outside - inside) / 2;
+        (keeps_armed(armed, middle, cap) ? inside : outside) = middle;
+    }
+    window.high = inside;
+    return window;
+}
+// The two shapes receives use: a Level 2 call watching an abort signal
+// (capped at the slice), and one with a plain timeout.
+static_assert(keep_window(abort_watch_slice, abort_watch_slice).low == min_blocking_wait);
+static_assert(keep_window(abort_watch_slice, abort_watch_slice).unbounded);
+static_assert(keep_window(std::chrono::microseconds{0}, abort_watch_slice).low
+              > keep_window(std::chrono::microseconds{0}, abort_watch_slice).high);
+constexpr std::chrono::microseconds sample_armed = timeout_for(std::chrono::seconds(30));
+constexpr KeepWindow sample_window = keep_window(sample_armed, std::chrono::microseconds{0});
+static_assert(keeps_armed(sample_armed, sample_window.low, std::chrono::microseconds{0}));
+static_assert(!keeps_armed(sample_armed, sample_window.low - std::chrono::microseconds{1},
+                           std::chrono::microseconds{0}));
+static_assert(keeps_armed(sample_armed, sample_window.high, std::chrono::microseconds{0}));
+static_assert(!keeps_armed(sample_armed, sample_window.high + std::chrono::microseconds{1},
+                           std::chrono::microseconds{0}));
+static_assert(sample_window.low <= std::chrono::seconds(30)
+              && std::chrono::seconds(30) <= sample_window.high);
+
 std::uint32_t read_max_packet_size(int fd) noexcept {
     int send_buffer = 0;
     socklen_t length = sizeof(send_buffer);
@@ -389,16 +460,20 @@ Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline,
     const bool capped = cap != microseconds{0};
     microseconds wanted = cap; // zero: no timeout
     if (!deadline.is_never()) {
-        const auto left =
-            std::chrono::floor<microseconds>(deadline.when() - Deadline::Clock::now());
+        const Deadline::Clock::duration left_exact = deadline.when() - Deadline::Clock::now();
+        // The usual call: what is armed serves this deadline too. Two
+        // compares against the window keeps_armed() was solved for.
+        if (cap == kept_cap_ && left_exact >= keep_min_left_ && left_exact <= keep_max_left_) {
+            return true;
+        }
+        const auto left = std::chrono::floor<microseconds>(left_exact);
         if (left < min_blocking_wait) {
             return false;
         }
-        wanted = capped ? std::min(timeout_for(left), cap) : timeout_for(left);
-        if (receive_timeout_ != microseconds{0} && fires_in_time(receive_timeout_, left)
-            && receive_timeout_ >= wanted / 2 && (!capped || receive_timeout_ <= cap)) {
-            return true; // armed for a similar wait: keep it
+        if (keeps_armed(receive_timeout_, left, cap)) {
+            return true; // armed for a similar wait under another cap
         }
+        wanted = capped ? std::min(timeout_for(left), cap) : timeout_for(left);
     } else if (receive_timeout_ == wanted) {
         return true;
     }
@@ -408,7 +483,27 @@ Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline,
         return fail(Errc::os_error, "setsockopt(SO_RCVTIMEO) failed", errno);
     }
     receive_timeout_ = wanted;
+    remember_keep_window(cap);
     return true;
+}
+
+void UdsSeqpacket::Connection::remember_keep_window(std::chrono::microseconds cap) noexcept {
+    using Duration = Deadline::Clock::duration;
+    const KeepWindow window = keep_window(receive_timeout_, cap);
+    kept_cap_ = cap;
+    if (window.low > window.high) {
+        keep_min_left_ = Duration::max();
+        keep_max_left_ = Duration::min();
+        return;
+    }
+    // keeps_armed() sees the time left floored to whole microseconds: a
+    // left_exact floors into [low, high] from low up to just under high + 1 us.
+    keep_min_left_ = std::chrono::duration_cast<Duration>(window.low);
+    keep_max_left_ =
+        window.unbounded
+            ? Duration::max()
+            : std::chrono::duration_cast<Duration>(window.high + std::chrono::microseconds{1})
+                  - Duration{1};
 }
 
 void UdsSeqpacket::Connection::interrupt() noexcept {

@@ -136,6 +136,10 @@ public:
         // already fits. False when the time left is too short to arm it
         // safely (use poll()).
         Result<bool> arm_receive_timeout(Deadline deadline, std::chrono::microseconds cap);
+        // After SO_RCVTIMEO was set to receive_timeout_ for receives capped at
+        // `cap`: records for which times left it stays, so that the next
+        // receives decide with two compares.
+        void remember_keep_window(std::chrono::microseconds cap) noexcept;
         Result<std::size_t> receive_polling(wire::MutableBytes out, Deadline deadline,
                                             const AbortSignal* abort);
 
@@ -144,6 +148,13 @@ public:
         // The SO_RCVTIMEO last set on fd_; zero means none (wait forever),
         // which is what a new socket has.
         std::chrono::microseconds receive_timeout_{0};
+        // The cap receive_timeout_ was set under, and the times left before a
+        // deadline (on the deadline clock, bounds included) for which it is
+        // kept: a receive whose deadline falls in that window needs one clock
+        // read and two compares. Empty (min > max) until SO_RCVTIMEO is set.
+        std::chrono::microseconds kept_cap_{-1};
+        Deadline::Clock::duration keep_min_left_ = Deadline::Clock::duration::max();
+        Deadline::Clock::duration keep_max_left_ = Deadline::Clock::duration::min();
     };
 
     // A bound, listening socket that owns its socket file. close() (and the
