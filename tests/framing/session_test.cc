@@ -798,3 +798,57 @@ TEST_CASE("an accept with nobody connecting ends at its deadline", "[session]") 
     REQUIRE_FALSE(session.has_value());
     CHECK(session.error().code == Errc::timeout);
 }
+
+TEST_CASE("answers of the wrong shape are protocol violations", "[session][batch]") {
+    // The server answers each request with the item count of the other form:
+    // a single request gets a BATCH of two, a batch of three gets two items.
+    auto listener = LoopbackTransport::listen({"wrong-shape", 4096}).value();
+    int answered = 0;
+    std::thread server([&] {
+        auto session =
+            LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            return;
+        }
+        for (int i = 0; i < 2; ++i) {
+            auto request = session->receive(soon());
+            if (!request) {
+                return;
+            }
+            std::array<std::byte, 64> payload{};
+            wire::BatchBuilder batch(payload);
+            std::array<std::byte, 8> item{};
+            if (!codecs::Increment::encode_response(1, item) || !batch.add(item)
+                || !batch.add(item)) {
+                return;
+            }
+            const auto length = batch.finish();
+            if (!length) {
+                return;
+            }
+            auto header =
+                wire::make_response_header(wire::MethodCode::increment, request->header.message_id,
+                                           static_cast<std::uint32_t>(*length));
+            header.flags = wire::flags::batch;
+            header.item_count = 2;
+            if (session->send(header, wire::Bytes(payload.data(), *length), soon())) {
+                ++answered;
+            }
+        }
+    });
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"wrong-shape", 4096}, client_config(), soon());
+    REQUIRE(session.has_value());
+    auto single = session->call(1, soon());
+    REQUIRE_FALSE(single.has_value());
+    CHECK(single.error().code == Errc::protocol_violation);
+    CHECK(std::string(single.error().detail) == "single request answered with a batch");
+    const std::array<std::uint64_t, 3> three{1, 2, 3};
+    auto batch = session->call_batch(
+        std::span<const std::uint64_t>(three), [](std::uint32_t, auto) {}, soon());
+    REQUIRE_FALSE(batch.has_value());
+    CHECK(batch.error().code == Errc::protocol_violation);
+    CHECK(std::string(batch.error().detail) == "batch answered with a different item count");
+    server.join();
+    CHECK(answered == 2);
+}
