@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,6 +99,26 @@ auto increment_handler() {
         response.set(request.value + 1);
         return Result<void>{};
     };
+}
+
+// Accepts one STRING_REVERSE session on `listener` and serves one request
+// with an echo handler, on its own thread; `server_error` records how the
+// accept or the serve failed (Catch2 assertions are not thread-safe).
+std::thread serve_one_echo(LoopbackTransport::Listener& listener,
+                           std::optional<Errc>& server_error) {
+    return std::thread([&listener, &server_error] {
+        auto session =
+            LoopbackSession<codecs::StringReverse>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            server_error = session.error().code;
+            return;
+        }
+        auto echo = [](const codecs::StringReverseView& in, codecs::StringReverseBuilder& out) {
+            return out.set(in.text);
+        };
+        auto served = session->serve_one(echo, soon());
+        server_error = served ? std::nullopt : std::optional(served.error().code);
+    });
 }
 
 } // namespace
@@ -338,19 +359,7 @@ TEST_CASE("the failure status says where a request failed, not what the error wa
     SECTION("a malformed request is BAD_ENVELOPE, with an empty payload and item_count 1") {
         auto listener = LoopbackTransport::listen({"stage-malformed", 4096}).value();
         std::optional<Errc> server_error;
-        std::thread server([&] {
-            auto session = LoopbackSession<codecs::StringReverse>::accept(listener, server_config(),
-                                                                          1, soon());
-            if (!session) {
-                server_error = session.error().code;
-                return;
-            }
-            auto echo = [](const codecs::StringReverseView& in, codecs::StringReverseBuilder& out) {
-                return out.set(in.text);
-            };
-            auto served = session->serve_one(echo, soon());
-            server_error = served ? std::nullopt : std::optional(served.error().code);
-        });
+        std::thread server = serve_one_echo(listener, server_error);
         auto session = LoopbackSession<codecs::StringReverse>::connect({"stage-malformed", 4096},
                                                                        client_config(), soon());
         REQUIRE(session.has_value());
@@ -729,19 +738,7 @@ TEST_CASE("a batch with one malformed item is answered BAD_ENVELOPE by its messa
           "[session][batch]") {
     auto listener = LoopbackTransport::listen({"batch-malformed", 4096}).value();
     std::optional<Errc> server_error;
-    std::thread server([&] {
-        auto session =
-            LoopbackSession<codecs::StringReverse>::accept(listener, server_config(), 1, soon());
-        if (!session) {
-            server_error = session.error().code;
-            return;
-        }
-        auto echo = [](const codecs::StringReverseView& in, codecs::StringReverseBuilder& out) {
-            return out.set(in.text);
-        };
-        auto served = session->serve_one(echo, soon());
-        server_error = served ? std::nullopt : std::optional(served.error().code);
-    });
+    std::thread server = serve_one_echo(listener, server_error);
     auto session = LoopbackSession<codecs::StringReverse>::connect({"batch-malformed", 4096},
                                                                    client_config(), soon());
     REQUIRE(session.has_value());
