@@ -3,13 +3,13 @@
 #include "transports/posix/uds_seqpacket.h"
 
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <climits> // IOV_MAX
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
