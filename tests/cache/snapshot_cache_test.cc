@@ -16,6 +16,7 @@
 #include "codecs/cgroups_snapshot.h"
 #include "codecs/simple_hash.h"
 #include "services/managed_server.h"
+#include "tests/support/resource_limit.h"
 #include "tests/support/snapshots.h"
 #include "tests/support/temp_run_dir.h"
 #include "transports/posix/uds_seqpacket.h"
@@ -378,4 +379,23 @@ TEST_CASE("a refresh publishes only after readers release their guards",
     CHECK(guard->generation() == 2);
     REQUIRE(guard->find(long_name));
     CHECK(guard->find(long_name)->path.size() == 60000);
+}
+
+TEST_CASE("a cache cannot be made without a descriptor for its client, and says why",
+          "[services][cache]") {
+    TempRunDir dir;
+    // No Catch assertion while the limit is in place (UBSan probes memory
+    // through a pipe(), which fails at EMFILE).
+    bool limited = false;
+    auto refused = [&] {
+        const netipc::testing::DescriptorLimit none_left;
+        limited = none_left.active();
+        return SnapshotCache<CgroupsSnapshotService, Baseline>::create(dir.address("cgroups"));
+    }();
+    REQUIRE(limited);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == EMFILE);
+    CHECK(std::string(refused.error().detail).find("RLIMIT_NOFILE") != std::string::npos);
+    CHECK(SnapshotCache<CgroupsSnapshotService, Baseline>::create(dir.address("cgroups")));
 }

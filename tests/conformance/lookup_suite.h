@@ -2,9 +2,10 @@
 // CgroupsLookupService or AppsLookupService over the fixture's transport.
 // One answer per key in key order whatever the number of cycles (request
 // ceilings, response ceilings), OVERSIZED_ITEM kept, an empty call still
-// asks, and answers that break the contract (another key echoed, a status
-// the specification does not list, a generation that changes between
-// cycles) fail the call.
+// asks, the client's own ceilings on a logical call, and answers that break
+// the contract (another key echoed or item count, a status the
+// specification does not list, a generation that changes between cycles,
+// no progress) fail the call.
 //
 // Cycles are counted by the handler (an atomic it bumps before answering),
 // never by timing.
@@ -323,6 +324,113 @@ void lookup_generation_change_fails() {
     const std::vector<std::string_view> paths(owned.begin(), owned.end());
     REQUIRE_ERRC(client.lookup(paths), Errc::protocol_violation);
     CHECK(handled.load() == 2);
+}
+
+// The client's own ceilings on one logical lookup (ClientConfig): more keys
+// than max_logical_lookup_items fail before anything is sent, more cycles
+// than max_logical_lookup_subcalls and a stitched answer over
+// max_logical_lookup_response_bytes fail the call, each as Errc::overflow
+// naming the ceiling; the same lookup within the defaults works.
+template <Fixture F>
+void lookup_client_ceilings() {
+    F fixture;
+    const CgroupsTable table = cgroups_table(120, 100);
+    std::atomic<int> handled{0};
+    auto server = table_server<CgroupsLookupServer<F>>(
+        fixture.address(), table, handled,
+        services::ServerConfig{.response_payload_bytes = 2 * kib});
+    std::vector<std::string> owned;
+    for (std::size_t i = 0; i < 120; ++i) {
+        owned.push_back(cgroup_path(i));
+    }
+    const std::vector<std::string_view> paths(owned.begin(), owned.end());
+    auto overflow_naming = [](const auto& result, const char* ceiling) {
+        REQUIRE_ERRC(result, Errc::overflow);
+        CHECK(std::string_view(result.error().detail).find(ceiling) != std::string_view::npos);
+    };
+
+    auto two_keys = lookup_client<CgroupsLookupClient<F>>(
+        server->address(),
+        services::ClientConfig{.request_payload_bytes = 64 * kib, .max_logical_lookup_items = 2});
+    overflow_naming(two_keys.lookup(std::span(paths).first(3)), "max_logical_lookup_items");
+    CHECK(handled.load() == 0);
+
+    // Responses under 2 KiB of ~200-byte items: 120 paths take many cycles.
+    auto one_cycle = lookup_client<CgroupsLookupClient<F>>(
+        server->address(), services::ClientConfig{.request_payload_bytes = 64 * kib,
+                                                  .max_logical_lookup_subcalls = 1});
+    overflow_naming(one_cycle.lookup(paths), "max_logical_lookup_subcalls");
+    CHECK(handled.load() == 1);
+
+    auto small_answer = lookup_client<CgroupsLookupClient<F>>(
+        server->address(), services::ClientConfig{.request_payload_bytes = 64 * kib,
+                                                  .max_logical_lookup_response_bytes = 4 * kib});
+    overflow_naming(small_answer.lookup(paths), "max_logical_lookup_response_bytes");
+
+    // Within the defaults the same lookup is answered, and so is a small
+    // one on the client whose ceiling just failed a call.
+    auto unlimited = lookup_client<CgroupsLookupClient<F>>(
+        server->address(), services::ClientConfig{.request_payload_bytes = 64 * kib});
+    auto answer = unlimited.lookup(paths);
+    REQUIRE_OK(answer);
+    require_answers(*answer, table, paths);
+    auto few = small_answer.lookup(std::span(paths).first(2));
+    REQUIRE_OK(few);
+    require_answers(*few, table, std::span(paths).first(2));
+}
+
+// A provider whose answer makes no sense as progress fails the call with
+// protocol_violation, each naming what was wrong: another number of items
+// than keys asked, a first item PAYLOAD_EXCEEDED (no progress), an item
+// answered after a PAYLOAD_EXCEEDED one. The first key says which lie.
+template <Fixture F>
+void lookup_broken_progress_fails() {
+    F fixture;
+    auto exceeded = [](std::string_view path) {
+        return codecs::CgroupsLookupItem{codecs::CgroupsLookupStatus::payload_exceeded,
+                                         codecs::Orchestrator::unknown,
+                                         std::string(path),
+                                         {},
+                                         {}};
+    };
+    auto server = CgroupsLookupServer<F>::start(
+        fixture.address(), {},
+        [&](const codecs::CgroupsLookupRequestView& request,
+            codecs::CgroupsLookupBuilder& builder) -> Result<void> {
+            const std::string_view first = request.size() > 0 ? request[0] : std::string_view{};
+            for (std::uint32_t i = 0; i < request.size(); ++i) {
+                if (first == "/one-short" && i + 1 == request.size()) {
+                    break; // another item count
+                }
+                const bool mark = first == "/stuck" ? true : (first == "/late" && i == 0);
+                auto added = builder.add(mark ? exceeded(request[i])
+                                              : codecs::CgroupsLookup::unknown_item(request[i]));
+                if (!added) {
+                    return added;
+                }
+            }
+            return {};
+        });
+    REQUIRE_OK(server);
+    auto client = lookup_client<CgroupsLookupClient<F>>((*server)->address());
+    auto violation_naming = [](const auto& result, std::string_view what) {
+        REQUIRE_ERRC(result, Errc::protocol_violation);
+        CHECK(std::string_view(result.error().detail).find(what) != std::string_view::npos);
+    };
+    const std::vector<std::string_view> short_answer{"/one-short", "/b"};
+    violation_naming(client.lookup(short_answer), "another item count");
+    REQUIRE_OK(client.refresh());
+    const std::vector<std::string_view> stuck{"/stuck", "/b"};
+    violation_naming(client.lookup(stuck), "no progress");
+    REQUIRE_OK(client.refresh());
+    const std::vector<std::string_view> late{"/late", "/b"};
+    violation_naming(client.lookup(late), "after a PAYLOAD_EXCEEDED");
+    // An honest answer from the same provider still works.
+    REQUIRE_OK(client.refresh());
+    const std::vector<std::string_view> honest{"/x", "/y"};
+    auto answer = client.lookup(honest);
+    REQUIRE_OK(answer);
+    CHECK(answer->size() == 2);
 }
 
 // A test codec standing in for a broken provider: its builder writes the

@@ -43,7 +43,13 @@
                             ::netipc::conformance::lookup_generation_change_fails)             \
     NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][lookup]" TAG,                              \
                             "lookup: an unlisted status fails the call",                       \
-                            ::netipc::conformance::lookup_unknown_status_fails)
+                            ::netipc::conformance::lookup_unknown_status_fails)                \
+    NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][lookup]" TAG,                              \
+                            "lookup: the client's own ceilings fail the call as overflow",     \
+                            ::netipc::conformance::lookup_client_ceilings)                     \
+    NETIPC_CONFORMANCE_CASE(FIXTURE, "[conformance][lookup]" TAG,                              \
+                            "lookup: answers that make no progress fail the call",             \
+                            ::netipc::conformance::lookup_broken_progress_fails)
 
 #define NETIPC_CONFORMANCE_SUITE(FIXTURE, TAG)    \
     NETIPC_LEVEL1_CONFORMANCE_SUITE(FIXTURE, TAG) \

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,6 +99,26 @@ auto increment_handler() {
         response.set(request.value + 1);
         return Result<void>{};
     };
+}
+
+// Accepts one STRING_REVERSE session on `listener` and serves one request
+// with an echo handler, on its own thread; `server_error` records how the
+// accept or the serve failed (Catch2 assertions are not thread-safe).
+std::thread serve_one_echo(LoopbackTransport::Listener& listener,
+                           std::optional<Errc>& server_error) {
+    return std::thread([&listener, &server_error] {
+        auto session =
+            LoopbackSession<codecs::StringReverse>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            server_error = session.error().code;
+            return;
+        }
+        auto echo = [](const codecs::StringReverseView& in, codecs::StringReverseBuilder& out) {
+            return out.set(in.text);
+        };
+        auto served = session->serve_one(echo, soon());
+        server_error = served ? std::nullopt : std::optional(served.error().code);
+    });
 }
 
 } // namespace
@@ -338,19 +359,7 @@ TEST_CASE("the failure status says where a request failed, not what the error wa
     SECTION("a malformed request is BAD_ENVELOPE, with an empty payload and item_count 1") {
         auto listener = LoopbackTransport::listen({"stage-malformed", 4096}).value();
         std::optional<Errc> server_error;
-        std::thread server([&] {
-            auto session = LoopbackSession<codecs::StringReverse>::accept(listener, server_config(),
-                                                                          1, soon());
-            if (!session) {
-                server_error = session.error().code;
-                return;
-            }
-            auto echo = [](const codecs::StringReverseView& in, codecs::StringReverseBuilder& out) {
-                return out.set(in.text);
-            };
-            auto served = session->serve_one(echo, soon());
-            server_error = served ? std::nullopt : std::optional(served.error().code);
-        });
+        std::thread server = serve_one_echo(listener, server_error);
         auto session = LoopbackSession<codecs::StringReverse>::connect({"stage-malformed", 4096},
                                                                        client_config(), soon());
         REQUIRE(session.has_value());
@@ -699,4 +708,144 @@ TEST_CASE("without a failed-header report, a request over the limits ends the se
     auto answer = session->receive(soon());
     REQUIRE_FALSE(answer.has_value());
     CHECK(answer.error().code == Errc::disconnected);
+}
+
+TEST_CASE("a handler failing on one item of a batch fails the whole batch as INTERNAL_ERROR",
+          "[session][batch]") {
+    auto fails_on_two = [](const codecs::IncrementView& request, codecs::IncrementBuilder& out) {
+        if (request.value == 2) {
+            return Result<void>(fail(Errc::not_found, "the handler has no answer for 2"));
+        }
+        out.set(request.value + 1);
+        return Result<void>{};
+    };
+    ServerThread<codecs::Increment, decltype(fails_on_two)> server(
+        "batch-handler", 4096, server_config(), 1, fails_on_two);
+    auto session = LoopbackSession<codecs::Increment>::connect({"batch-handler", 4096},
+                                                               client_config(), soon());
+    REQUIRE(session.has_value());
+    const std::array<std::uint64_t, 3> requests{1, 2, 3};
+    int answered = 0;
+    const auto batch = session->call_batch(
+        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+    REQUIRE_FALSE(batch.has_value());
+    CHECK(batch.error().code == Errc::internal);
+    CHECK(answered == 0); // no item of a failed batch is handed out
+    CHECK(server.join() == Errc::not_found);
+}
+
+TEST_CASE("a batch with one malformed item is answered BAD_ENVELOPE by its message_id",
+          "[session][batch]") {
+    auto listener = LoopbackTransport::listen({"batch-malformed", 4096}).value();
+    std::optional<Errc> server_error;
+    std::thread server = serve_one_echo(listener, server_error);
+    auto session = LoopbackSession<codecs::StringReverse>::connect({"batch-malformed", 4096},
+                                                                   client_config(), soon());
+    REQUIRE(session.has_value());
+    std::array<std::byte, 256> payload{};
+    wire::BatchBuilder batch(payload);
+    std::array<std::byte, 16> good{};
+    const auto good_length = codecs::StringReverse::encode_request("ok", good);
+    REQUIRE(good_length.has_value());
+    REQUIRE(batch.add(wire::Bytes(good.data(), *good_length)).has_value());
+    const std::array<std::byte, 16> bad{}; // str_offset 0: not a STRING_REVERSE payload
+    REQUIRE(batch.add(bad).has_value());
+    const auto length = batch.finish().value();
+    auto header = wire::make_request_header(wire::MethodCode::string_reverse, 7,
+                                            static_cast<std::uint32_t>(length));
+    header.flags = wire::flags::batch;
+    header.item_count = 2;
+    REQUIRE(session->send(header, wire::Bytes(payload.data(), length), soon()).has_value());
+    auto answer = session->receive(soon());
+    server.join();
+    REQUIRE(answer.has_value());
+    CHECK(answer->header.transport_status == wire::TransportStatus::bad_envelope);
+    CHECK(answer->header.message_id == 7);
+    CHECK(answer->header.payload_len == 0);
+    CHECK(server_error == Errc::bad_layout);
+}
+
+TEST_CASE("a raw send over the negotiated limits is refused and the session stays usable",
+          "[session]") {
+    ServerThread<codecs::Increment, decltype(increment_handler())> server(
+        "raw-limits", 4096, server_config(), 1, increment_handler());
+    auto config = client_config(2);
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"raw-limits", 4096}, config, soon());
+    REQUIRE(session.has_value());
+    const std::size_t sent_after_handshake = session->connection().packets_sent();
+    auto header = wire::make_request_header(wire::MethodCode::increment, 1, 8);
+    header.flags = wire::flags::batch;
+    header.item_count = 3; // the session allows 2
+    std::array<std::byte, 8> payload{};
+    const auto refused = session->send(header, payload, soon());
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == Errc::message_too_large);
+    CHECK(session->connection().packets_sent() == sent_after_handshake);
+    auto answer = session->call(41, soon());
+    REQUIRE(answer.has_value());
+    CHECK(answer->value == 42);
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("an accept with nobody connecting ends at its deadline", "[session]") {
+    auto listener = LoopbackTransport::listen({"nobody-calls", 4096}).value();
+    auto session = LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1,
+                                                              Deadline::after(0ms));
+    REQUIRE_FALSE(session.has_value());
+    CHECK(session.error().code == Errc::timeout);
+}
+
+TEST_CASE("answers of the wrong shape are protocol violations", "[session][batch]") {
+    // The server answers each request with the item count of the other form:
+    // a single request gets a BATCH of two, a batch of three gets two items.
+    auto listener = LoopbackTransport::listen({"wrong-shape", 4096}).value();
+    int answered = 0;
+    std::thread server([&] {
+        auto session =
+            LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1, soon());
+        if (!session) {
+            return;
+        }
+        for (int i = 0; i < 2; ++i) {
+            auto request = session->receive(soon());
+            if (!request) {
+                return;
+            }
+            std::array<std::byte, 64> payload{};
+            wire::BatchBuilder batch(payload);
+            std::array<std::byte, 8> item{};
+            if (!codecs::Increment::encode_response(1, item) || !batch.add(item)
+                || !batch.add(item)) {
+                return;
+            }
+            const auto length = batch.finish();
+            if (!length) {
+                return;
+            }
+            auto header =
+                wire::make_response_header(wire::MethodCode::increment, request->header.message_id,
+                                           static_cast<std::uint32_t>(*length));
+            header.flags = wire::flags::batch;
+            header.item_count = 2;
+            if (session->send(header, wire::Bytes(payload.data(), *length), soon())) {
+                ++answered;
+            }
+        }
+    });
+    auto session =
+        LoopbackSession<codecs::Increment>::connect({"wrong-shape", 4096}, client_config(), soon());
+    REQUIRE(session.has_value());
+    auto single = session->call(1, soon());
+    REQUIRE_FALSE(single.has_value());
+    CHECK(single.error().code == Errc::protocol_violation);
+    CHECK(std::string(single.error().detail) == "single request answered with a batch");
+    const std::array<std::uint64_t, 3> three{1, 2, 3};
+    auto batch = session->call_batch(
+        std::span<const std::uint64_t>(three), [](std::uint32_t, auto) {}, soon());
+    REQUIRE_FALSE(batch.has_value());
+    CHECK(batch.error().code == Errc::protocol_violation);
+    CHECK(std::string(batch.error().detail) == "batch answered with a different item count");
+    server.join();
+    CHECK(answered == 2);
 }

@@ -167,3 +167,24 @@ TEST_CASE(
     REQUIRE(other->refresh());
     CHECK(other->call(1)->value == 2);
 }
+
+TEST_CASE("a client cannot be made without a descriptor for its abort signal, and says why",
+          "[services][faults][emfile]") {
+    TempRunDir dir;
+    const auto address = dir.address("inc");
+    // No Catch assertion while the limit is in place (UBSan probes memory
+    // through a pipe(), which fails at EMFILE).
+    bool limited = false;
+    auto refused = [&] {
+        const DescriptorLimit none_left;
+        limited = none_left.active();
+        return Client<IncrementService, Baseline>::create(address);
+    }();
+    REQUIRE(limited);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == EMFILE);
+    CHECK(mentions(refused.error(), "RLIMIT_NOFILE"));
+    // With descriptors back, the same address gives a client.
+    CHECK(Client<IncrementService, Baseline>::create(address).has_value());
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
@@ -20,6 +21,7 @@
 
 #include "netipc/abort_signal.h"
 #include "netipc/deadline.h"
+#include "netipc/posix/sigbus_guard.h"
 #include "tests/support/blocked_thread.h"
 #include "tests/support/resource_limit.h"
 #include "tests/transport/shm_test_support.h"
@@ -162,6 +164,92 @@ TEST_CASE("the creator removes its file on destruction and unlink()", "[transpor
     region.unlink();
     CHECK(::access(path.c_str(), F_OK) != 0);
     region.unlink(); // idempotent
+}
+
+TEST_CASE("assigning a region over another removes the replaced one's file", "[transport][shm]") {
+    const TempDir dir;
+    const std::string first_path = dir.file("svc-0000000000000001.ipcshm");
+    const std::string second_path = dir.file("svc-0000000000000002.ipcshm");
+    auto first = create_region(first_path);
+    {
+        auto second = create_region(second_path);
+        first = std::move(second);
+        // The replaced region's file went with it; the moved one is now
+        // first's, and the moved-from second owns nothing.
+        CHECK(::access(first_path.c_str(), F_OK) != 0);
+        CHECK(first.path() == second_path);
+        CHECK(first.is_owner());
+    }
+    CHECK(::access(second_path.c_str(), F_OK) == 0);
+    // The region works through its new owner.
+    const auto message = message_of(32, 5);
+    REQUIRE(first.publish(ShmDirection::request, message));
+    auto seen = first.wait(ShmDirection::request, 0, Deadline::after(30s));
+    REQUIRE(seen);
+    CHECK(copy_of(seen->message) == message);
+    first.unlink();
+    CHECK(::access(second_path.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("ceilings whose region cannot be described by its header are refused",
+          "[transport][shm]") {
+    const TempDir dir;
+    const std::string path = dir.file("svc-0000000000000001.ipcshm");
+    constexpr std::uint32_t huge = 0xffffffffU;
+    auto created = ShmRegion::create(path, huge, response_ceiling);
+    REQUIRE_FALSE(created);
+    CHECK(created.error() == Errc::limit_exceeded);
+    CHECK(::access(path.c_str(), F_OK) != 0); // refused before any file was made
+
+    auto server = create_region(path);
+    CHECK(attach_error(path, request_ceiling, huge) == Errc::limit_exceeded);
+}
+
+TEST_CASE("with every SIGBUS guard slot taken, create and attach fail and leave no file",
+          "[transport][shm]") {
+    const TempDir dir;
+    const std::string existing_path = dir.file("svc-0000000000000001.ipcshm");
+    const std::string new_path = dir.file("svc-0000000000000002.ipcshm");
+    auto existing = create_region(existing_path);
+    // Take every slot left (the guard only records ranges; these are never
+    // touched, so no fault can hit them).
+    static std::array<std::byte, 64> unused_range{};
+    std::vector<netipc::posix::SigbusGuardedRange> taken;
+    for (;;) {
+        auto slot =
+            netipc::posix::SigbusGuardedRange::guard(unused_range.data(), unused_range.size());
+        if (!slot) {
+            REQUIRE(slot.error() == Errc::limit_exceeded);
+            break;
+        }
+        taken.push_back(std::move(*slot));
+        REQUIRE(taken.size() <= netipc::posix::sigbus_guard_capacity);
+    }
+
+    auto created = ShmRegion::create(new_path, request_ceiling, response_ceiling);
+    REQUIRE_FALSE(created);
+    CHECK(created.error() == Errc::limit_exceeded);
+    CHECK(std::string(created.error().detail).find("SIGBUS guard") != std::string::npos);
+    CHECK(::access(new_path.c_str(), F_OK) != 0);
+    auto attached = ShmRegion::attach(existing_path, request_ceiling, response_ceiling);
+    REQUIRE_FALSE(attached);
+    CHECK(attached.error() == Errc::limit_exceeded);
+
+    // One slot free again is enough for the next region.
+    taken.pop_back();
+    CHECK(ShmRegion::attach(existing_path, request_ceiling, response_ceiling).has_value());
+}
+
+TEST_CASE("attach to a path that cannot be opened as a file is an OS error", "[transport][shm]") {
+    const TempDir dir;
+    const std::string path = dir.file("svc-0000000000000001.ipcshm");
+    REQUIRE(::mkdir(path.c_str(), 0700) == 0);
+    auto attached = ShmRegion::attach(path, request_ceiling, response_ceiling);
+    REQUIRE_FALSE(attached);
+    CHECK(attached.error() == Errc::os_error);
+    CHECK(attached.error().sys_errno == EISDIR);
+    CHECK(std::string(attached.error().detail) == "opening the SHM region file failed");
+    REQUIRE(::rmdir(path.c_str()) == 0);
 }
 
 TEST_CASE("the creator never removes a successor's file", "[transport][shm]") {

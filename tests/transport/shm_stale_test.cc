@@ -200,3 +200,15 @@ TEST_CASE("the start-up scan tolerates a missing run dir and rejects bad names",
     REQUIRE_FALSE(bad_name);
     CHECK(bad_name.error() == Errc::invalid_argument);
 }
+
+TEST_CASE("the start-up scan of a run dir that is not a directory is an OS error",
+          "[transport][shm]") {
+    const TempDir dir;
+    const std::string not_a_directory = dir.file("file");
+    shm_test::write_file(not_a_directory, {std::byte{1}});
+    const auto scanned = scan_stale_regions(not_a_directory, "svc");
+    REQUIRE_FALSE(scanned);
+    CHECK(scanned.error() == Errc::os_error);
+    CHECK(scanned.error().sys_errno == ENOTDIR);
+    CHECK(std::string(scanned.error().detail) == "opening the run directory failed");
+}

@@ -177,3 +177,48 @@ TEST_CASE("without a host handler a foreign SIGBUS still ends the process as SIG
         CHECK(WTERMSIG(outcome.status) == SIGBUS);
     }
 }
+
+namespace {
+
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): set by the handler
+volatile std::sig_atomic_t plain_handler_calls = 0;
+
+// The child's exit code when it lived on past the signal.
+constexpr int lived_on = 43;
+
+void count_in_plain_handler(int /*signal*/) {
+    plain_handler_calls = plain_handler_calls + 1;
+}
+
+void install_plain_action(void (*handler)(int)) {
+    struct sigaction plain{};
+    plain.sa_handler = handler; // no SA_SIGINFO: the one-argument form
+    if (::sigaction(SIGBUS, &plain, nullptr) != 0) {
+        netipc::testing::exit_child(setup_failed);
+    }
+}
+
+} // namespace
+
+TEST_CASE("a sent SIGBUS reaches a host's one-argument handler, and one it ignores stays ignored",
+          "[posix][sigbus]") {
+    const TempDir dir;
+    SECTION("a one-argument handler runs and the process goes on") {
+        const auto outcome = in_child([&](volatile int& /*progress*/) {
+            install_plain_action(count_in_plain_handler);
+            guarded_then_sent_signal(dir); // delivered before kill() returns
+            netipc::testing::exit_child(plain_handler_calls == 1 ? host_handler_ran : 0);
+        });
+        REQUIRE(WIFEXITED(outcome.status));
+        CHECK(WEXITSTATUS(outcome.status) == host_handler_ran);
+    }
+    SECTION("an ignored SIGBUS sent with kill() stays ignored") {
+        const auto outcome = in_child([&](volatile int& /*progress*/) {
+            install_plain_action(SIG_IGN);
+            guarded_then_sent_signal(dir);
+            netipc::testing::exit_child(lived_on);
+        });
+        REQUIRE(WIFEXITED(outcome.status));
+        CHECK(WEXITSTATUS(outcome.status) == lived_on);
+    }
+}

@@ -238,15 +238,18 @@ TEST_CASE("accept at the descriptor limit names it, and the client stays queued"
     REQUIRE(listener);
     auto client = UdsSeqpacket::connect(dir.address(), Deadline::after(30s));
     REQUIRE(client);
-    {
+    // No Catch assertion while the limit is in place (see the listen test).
+    bool limited = false;
+    auto refused = [&] {
         const DescriptorLimit none_left;
-        REQUIRE(none_left.active());
-        auto refused = listener->accept(Deadline::after(30s), nullptr);
-        REQUIRE_FALSE(refused);
-        CHECK(refused.error().code == Errc::os_error);
-        CHECK(refused.error().sys_errno == EMFILE);
-        CHECK(std::strstr(refused.error().detail, "RLIMIT_NOFILE") != nullptr);
-    }
+        limited = none_left.active();
+        return listener->accept(Deadline::after(30s), nullptr);
+    }();
+    REQUIRE(limited);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == EMFILE);
+    CHECK(std::strstr(refused.error().detail, "RLIMIT_NOFILE") != nullptr);
     // Descriptors are back: the same client is accepted and talks.
     auto accepted = listener->accept(Deadline::after(30s), nullptr);
     REQUIRE(accepted);
@@ -263,11 +266,13 @@ TEST_CASE("connect at the descriptor limit names it", "[transport][uds]") {
     TempRunDir dir;
     auto listener = UdsSeqpacket::listen(dir.address());
     REQUIRE(listener);
+    bool limited = false;
     auto refused = [&] {
         const DescriptorLimit none_left;
-        REQUIRE(none_left.active());
+        limited = none_left.active();
         return UdsSeqpacket::connect(dir.address(), Deadline::after(30s));
     }();
+    REQUIRE(limited);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == Errc::os_error);
     CHECK(refused.error().sys_errno == EMFILE);
@@ -275,4 +280,56 @@ TEST_CASE("connect at the descriptor limit names it", "[transport][uds]") {
     CHECK(refused.error().message().find("RLIMIT_NOFILE") != std::string::npos);
     // Nothing of the failed attempt is left: the next one connects.
     CHECK(UdsSeqpacket::connect(dir.address(), Deadline::after(30s)).has_value());
+}
+
+TEST_CASE("listen at the descriptor limit names it and leaves no file", "[transport][uds]") {
+    TempRunDir dir;
+    // No Catch assertion while the limit is in place: under UBSan a Catch
+    // expression's vptr check probes memory through a pipe(), which fails at
+    // EMFILE and reads as an invalid object.
+    bool limited = false;
+    auto refused = [&] {
+        const DescriptorLimit none_left;
+        limited = none_left.active();
+        return UdsSeqpacket::listen(dir.address());
+    }();
+    REQUIRE(limited);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == EMFILE);
+    CHECK(std::strstr(refused.error().detail, "cannot listen") != nullptr);
+    CHECK(std::strstr(refused.error().detail, "RLIMIT_NOFILE") != nullptr);
+    CHECK_FALSE(exists(dir.socket_file()));
+    // With descriptors back, the same address is served.
+    CHECK(UdsSeqpacket::listen(dir.address()).has_value());
+}
+
+TEST_CASE("a directory squatting on the socket path is an error naming it, and is kept",
+          "[transport][uds]") {
+    TempRunDir dir;
+    REQUIRE(::mkdir(dir.socket_file().c_str(), 0700) == 0);
+    // Nothing listens there, so the path counts as stale, but a directory is
+    // not ours to remove: unlink() refuses it.
+    const auto refused = UdsSeqpacket::listen(dir.address());
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == EISDIR);
+    CHECK(std::strstr(refused.error().detail, "cannot remove the stale service socket") != nullptr);
+    CHECK(S_ISDIR(stat_of(dir.socket_file()).st_mode));
+    REQUIRE(::rmdir(dir.socket_file().c_str()) == 0);
+}
+
+TEST_CASE("an accept whose system call fails is an OS error naming accept4()", "[transport][uds]") {
+    TempRunDir dir;
+    auto listener = UdsSeqpacket::listen(dir.address());
+    REQUIRE(listener);
+    uds_test::replace_with_non_socket(listener->native_handle());
+    const auto refused = listener->accept(Deadline::after(30s), nullptr);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::os_error);
+    CHECK(refused.error().sys_errno == ENOTSOCK);
+    CHECK(std::string(refused.error().detail) == "accept4() failed");
+    // The listener still owns its socket file and removes it on close.
+    listener->close();
+    CHECK_FALSE(exists(dir.socket_file()));
 }

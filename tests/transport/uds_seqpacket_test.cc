@@ -9,9 +9,11 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <climits> // IOV_MAX
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,6 +91,22 @@ TEST_CASE("more pieces than the inline iovec array still form one packet", "[tra
     }
     REQUIRE(pair.client.send_packet(pieces, Deadline::never()).has_value());
     REQUIRE(receive_text(pair.server) == expected);
+}
+
+TEST_CASE("more pieces than one sendmsg() takes are refused before sending", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    const std::string one = "x";
+    const std::vector<netipc::wire::Bytes> pieces(static_cast<std::size_t>(IOV_MAX) + 1,
+                                                  bytes_of(one));
+    const auto refused = pair.client.send_packet(pieces, Deadline::never());
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error() == Errc::invalid_argument);
+    CHECK(std::string(refused.error().detail).find("sendmsg()") != std::string::npos);
+    // Nothing was sent, and the connection still works.
+    CHECK_FALSE(readable(pair.server.native_handle()));
+    REQUIRE(send_text(pair.client, "after").has_value());
+    CHECK(receive_text(pair.server) == "after");
 }
 
 TEST_CASE("packet boundaries are preserved", "[transport][uds]") {
@@ -560,6 +578,81 @@ TEST_CASE("a closed or moved-from connection refuses calls", "[transport][uds]")
             == Errc::invalid_argument);
     Connection empty;
     REQUIRE(send_text(empty, "x").error() == Errc::invalid_argument);
+}
+
+TEST_CASE("a closed connection refuses the peer and idle checks", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    pair.client.close();
+    const auto identity = pair.client.peer_identity();
+    REQUIRE_FALSE(identity.has_value());
+    CHECK(identity.error() == Errc::invalid_argument);
+    const auto idle = pair.client.check_idle();
+    REQUIRE_FALSE(idle.has_value());
+    CHECK(idle.error() == Errc::invalid_argument);
+}
+
+TEST_CASE("a packet over a send buffer shrunk after connecting is refused, not sent",
+          "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    // max_packet_size() was read from SO_SNDBUF when the connection was made;
+    // the kernel now allows much less (SO_SNDBUF minus its 32-byte reserve).
+    const int small = 4096;
+    REQUIRE(::setsockopt(pair.client.native_handle(), SOL_SOCKET, SO_SNDBUF, &small, sizeof(small))
+            == 0);
+    int now = 0;
+    socklen_t length = sizeof(now);
+    REQUIRE(::getsockopt(pair.client.native_handle(), SOL_SOCKET, SO_SNDBUF, &now, &length) == 0);
+    REQUIRE(static_cast<std::size_t>(now) < pair.client.max_packet_size());
+    const std::string big(pair.client.max_packet_size(), 'b');
+    const auto refused = send_text(pair.client, big, Deadline::after(30s));
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error() == Errc::invalid_argument);
+    CHECK(refused.error().sys_errno == EMSGSIZE);
+    CHECK(std::string(refused.error().detail) == "packet larger than the socket allows");
+    // The session is not broken: a packet the socket takes still goes through.
+    REQUIRE(send_text(pair.client, "small").has_value());
+    CHECK(receive_text(pair.server) == "small");
+}
+
+TEST_CASE("socket calls that fail are OS errors naming the call", "[transport][uds]") {
+    TempRunDir dir;
+    auto pair = connect_pair(dir);
+    uds_test::replace_with_non_socket(pair.client.native_handle());
+    auto detail_of = [](const netipc::Error& error) { return std::string(error.detail); };
+
+    const auto sent = send_text(pair.client, "x", Deadline::after(30s));
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error() == Errc::os_error);
+    CHECK(sent.error().sys_errno == ENOTSOCK);
+    CHECK(detail_of(sent.error()) == "send() failed");
+
+    std::array<std::byte, 64> buffer{};
+    // Without a deadline the receive goes straight to recv().
+    const auto received = pair.client.receive_packet(buffer, Deadline::never(), nullptr);
+    REQUIRE_FALSE(received.has_value());
+    CHECK(received.error() == Errc::os_error);
+    CHECK(received.error().sys_errno == ENOTSOCK);
+    CHECK(detail_of(received.error()) == "recv() failed");
+
+    // With one it first arms the socket's receive timeout.
+    const auto timed = pair.client.receive_packet(buffer, Deadline::after(30s), nullptr);
+    REQUIRE_FALSE(timed.has_value());
+    CHECK(timed.error() == Errc::os_error);
+    CHECK(timed.error().sys_errno == ENOTSOCK);
+    CHECK(detail_of(timed.error()).find("SO_RCVTIMEO") != std::string::npos);
+
+    const auto identity = pair.client.peer_identity();
+    REQUIRE_FALSE(identity.has_value());
+    CHECK(identity.error() == Errc::os_error);
+    CHECK(identity.error().sys_errno == ENOTSOCK);
+    CHECK(detail_of(identity.error()).find("SO_PEERCRED") != std::string::npos);
+
+    // The peer sees the socket gone.
+    const auto ended = pair.server.receive_packet(buffer, Deadline::after(30s), nullptr);
+    REQUIRE_FALSE(ended.has_value());
+    CHECK(ended.error() == Errc::disconnected);
 }
 
 // --- connect -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // packets, a connected client/server pair, and raw file-system probes.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -105,6 +106,16 @@ inline void leave_dead_socket(const std::string& path) {
     REQUIRE(::listen(fd, 1) == 0);
     ::close(fd);
     REQUIRE(exists(path));
+}
+
+// Puts /dev/null under descriptor number `fd` (dup2): the socket is gone,
+// and every socket call its owner makes on that number fails with ENOTSOCK,
+// as a system call the transport cannot do anything about would.
+inline void replace_with_non_socket(int fd) {
+    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    REQUIRE(null >= 0);
+    REQUIRE(::dup2(null, fd) == fd);
+    ::close(null);
 }
 
 inline bool readable(int fd) {

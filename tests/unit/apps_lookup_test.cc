@@ -105,6 +105,33 @@ TEST_CASE("apps lookup: round trip of every status and cgroup status", "[codec][
     REQUIRE(to_string((*view)[3].status) == "UNKNOWN");
 }
 
+TEST_CASE("apps lookup statuses have their specification names, unlisted ones none",
+          "[codec][lookup]") {
+    CHECK(to_string(AppsLookupStatus::known) == "KNOWN");
+    CHECK(to_string(AppsLookupStatus::unknown) == "UNKNOWN");
+    CHECK(to_string(AppsLookupStatus::payload_exceeded) == "PAYLOAD_EXCEEDED");
+    CHECK(to_string(AppsLookupStatus::oversized_item) == "OVERSIZED_ITEM");
+    // A value outside the enumeration, as a peer may send: on purpose.
+    // NOLINTNEXTLINE(clang-analyzer-optin.core.EnumCastOutOfRange)
+    CHECK(to_string(static_cast<AppsLookupStatus>(4)).empty());
+    CHECK(to_string(CgroupStatus::known) == "KNOWN");
+    CHECK(to_string(CgroupStatus::unknown_retry_later) == "UNKNOWN_RETRY_LATER");
+    CHECK(to_string(CgroupStatus::unknown_permanent) == "UNKNOWN_PERMANENT");
+    CHECK(to_string(CgroupStatus::host_root) == "HOST_ROOT");
+    // A value outside the enumeration, as a peer may send: on purpose.
+    // NOLINTNEXTLINE(clang-analyzer-optin.core.EnumCastOutOfRange)
+    CHECK(to_string(static_cast<CgroupStatus>(4)).empty());
+}
+
+TEST_CASE("a client's own apps OVERSIZED_ITEM answer needs room for it", "[codec][lookup]") {
+    Buffer out(AppsLookup::oversized_item_size(42));
+    auto written = AppsLookup::encode_oversized_item(42, out);
+    REQUIRE_OK(written);
+    CHECK(*written == out.size());
+    Buffer short_of_one(out.size() - 1);
+    REQUIRE_ERRC(AppsLookup::encode_oversized_item(42, short_of_one), Errc::overflow);
+}
+
 TEST_CASE("apps lookup builder refuses what a decoder would reject", "[codec][lookup]") {
     Buffer out(4096);
     AppsLookupBuilder builder(out);

@@ -12,6 +12,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "codecs/lookup_frame.h"
+#include "netipc/wire/packed_directory.h"
 #include "tests/support/hex_vectors.h"
 #include "tests/unit/test_util.h"
 
@@ -79,6 +81,57 @@ void grow_last_item(Buffer& payload, std::size_t entry_length_at, std::uint8_t f
 }
 
 } // namespace
+
+// --- names and local answers -------------------------------------------------------
+
+TEST_CASE("cgroups lookup statuses and orchestrators have their specification names",
+          "[codec][lookup]") {
+    CHECK(to_string(CgroupsLookupStatus::known) == "KNOWN");
+    CHECK(to_string(CgroupsLookupStatus::unknown_retry_later) == "UNKNOWN_RETRY_LATER");
+    CHECK(to_string(CgroupsLookupStatus::unknown_permanent) == "UNKNOWN_PERMANENT");
+    CHECK(to_string(CgroupsLookupStatus::payload_exceeded) == "PAYLOAD_EXCEEDED");
+    CHECK(to_string(CgroupsLookupStatus::oversized_item) == "OVERSIZED_ITEM");
+    // A value outside the enumeration, as a peer may send: on purpose.
+    // NOLINTNEXTLINE(clang-analyzer-optin.core.EnumCastOutOfRange)
+    CHECK(to_string(static_cast<CgroupsLookupStatus>(5)).empty()); // not listed: no name
+    CHECK(to_string(Orchestrator::unknown) == "UNKNOWN");
+    CHECK(to_string(Orchestrator::systemd) == "SYSTEMD");
+    CHECK(to_string(Orchestrator::docker) == "DOCKER");
+    CHECK(to_string(Orchestrator::k8s) == "K8S");
+    CHECK(to_string(Orchestrator::kvm) == "KVM");
+    CHECK(to_string(Orchestrator::lxc) == "LXC");
+    CHECK(to_string(Orchestrator::podman) == "PODMAN");
+    CHECK(to_string(Orchestrator::nspawn) == "NSPAWN");
+}
+
+TEST_CASE("a client's own OVERSIZED_ITEM answer needs a valid path and room for it",
+          "[codec][lookup]") {
+    const std::string_view path = "/very/long/path";
+    Buffer out(CgroupsLookup::oversized_item_size(path));
+    auto written = CgroupsLookup::encode_oversized_item(path, out);
+    REQUIRE_OK(written);
+    CHECK(*written == out.size());
+
+    Buffer short_of_one(out.size() - 1);
+    REQUIRE_ERRC(CgroupsLookup::encode_oversized_item(path, short_of_one), Errc::overflow);
+    // An empty path is no key: the decoder would reject the item.
+    REQUIRE_ERRC(CgroupsLookup::encode_oversized_item("", out), Errc::invalid_argument);
+}
+
+TEST_CASE("a stitched lookup response needs room for its header and every item",
+          "[codec][lookup]") {
+    const Buffer item_bytes(32, std::byte{0});
+    const std::vector<wire::Bytes> items{wire::Bytes(item_bytes)};
+    Buffer fits(lookup_header_size + wire::directory_entry_size + item_bytes.size());
+    auto length = encode_lookup_response(9, items, fits);
+    REQUIRE_OK(length);
+    CHECK(*length == fits.size());
+
+    Buffer no_room_for_the_item(fits.size() - 1);
+    REQUIRE_ERRC(encode_lookup_response(9, items, no_room_for_the_item), Errc::overflow);
+    Buffer no_room_for_the_header(lookup_header_size - 1);
+    REQUIRE_ERRC(encode_lookup_response(9, {}, no_room_for_the_header), Errc::overflow);
+}
 
 // --- round trips and builder ---------------------------------------------------------
 

@@ -1,7 +1,8 @@
 // The POSIX pieces under the abort signal and every descriptor wait: the
 // eventfd behind AbortSignal when descriptors run out, and posix::wait_for
-// with a signal already raised.
+// with a signal already raised or with poll() itself failing.
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,6 +53,30 @@ TEST_CASE("a wait with its abort signal already raised ends at once as aborted",
     const auto waited = netipc::posix::wait_for(pair[0], POLLIN, Deadline::never(), &*signal);
     REQUIRE_FALSE(waited.has_value());
     CHECK(waited.error() == Errc::aborted);
+    ::close(pair[0]);
+    ::close(pair[1]);
+}
+
+TEST_CASE("a wait whose poll() fails is an OS error naming poll(), not a timeout", "[os]") {
+    std::array<int, 2> pair{};
+    REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair.data()) == 0);
+    // poll() refuses (EINVAL) more entries than RLIMIT_NOFILE allows; with
+    // the limit at zero even one entry is too many. No Catch assertion while
+    // the limit is in place (see the first test).
+    bool limited = false;
+    const auto waited = [&] {
+        const netipc::testing::ResourceLimit no_descriptors(RLIMIT_NOFILE, 0);
+        limited = no_descriptors.active();
+        return netipc::posix::wait_for(pair[0], POLLIN, Deadline::after(30s), nullptr);
+    }();
+    REQUIRE(limited);
+    REQUIRE_FALSE(waited.has_value());
+    CHECK(waited.error() == Errc::os_error);
+    CHECK(waited.error().sys_errno == EINVAL);
+    CHECK_THAT(std::string(waited.error().detail), Catch::Contains("poll() failed"));
+    // With the limit back, the same wait sees the peer's packet.
+    REQUIRE(::send(pair[1], "x", 1, 0) == 1);
+    CHECK(netipc::posix::wait_for(pair[0], POLLIN, Deadline::after(30s), nullptr).has_value());
     ::close(pair[0]);
     ::close(pair[1]);
 }
