@@ -67,10 +67,11 @@ int run_raw_batch_ping_pong(const ClientArgs& args, const char* scenario, Exchan
             return std::nullopt;
         }
         for (std::uint32_t i = 0; i < items; ++i) {
+            const std::uint64_t sent = counter + i;
             const std::uint64_t got = raw_batch_value(in.data(), items, i);
-            if (got != counter + i + 1) {
+            if (got != sent + 1) {
                 (void)std::fprintf(stderr, "%s: batch item %u/%u: sent %llu, got %llu\n", scenario,
-                                   i, items, static_cast<unsigned long long>(counter + i),
+                                   i, items, static_cast<unsigned long long>(sent),
                                    static_cast<unsigned long long>(got));
                 return std::nullopt;
             }
