@@ -127,6 +127,8 @@ pair uds-ping-pong-server uds-pipeline-client uds-pipeline-d16 cpp 0 16
 pair uds-batch-ping-pong-server uds-pipeline-batch-client uds-pipeline-batch-d16 cpp 0 16
 pair raw-uds-ping-pong-server raw-uds-ping-pong-client raw-uds-ping-pong raw 0
 pair raw-shm-ping-pong-server raw-shm-ping-pong-client raw-shm-ping-pong raw 0
+pair raw-uds-batch-ping-pong-server raw-uds-batch-ping-pong-client raw-uds-batch-ping-pong raw 0
+pair raw-shm-batch-ping-pong-server raw-shm-batch-ping-pong-client raw-shm-batch-ping-pong raw 0
 
 # --auth: a server and a client that share a token other than the default
 # work together; a client with the default token is refused by that server.

@@ -6,6 +6,7 @@
 
 #include "bench/driver/args.h"
 #include "bench/driver/bench_config.h"
+#include "bench/driver/raw_message.h"
 
 namespace netipc::bench::driver {
 
@@ -26,10 +27,11 @@ int run_pipeline_batch_client(const ClientArgs& args);
 // The Level 3 cache lookup, in process.
 int run_lookup_bench(std::uint32_t duration_s);
 
-// The cross-process ceilings: no library code.
-int serve_raw_uds(const ServerArgs& args);
-int run_raw_uds_client(const ClientArgs& args);
-int serve_raw_shm(const ServerArgs& args);
-int run_raw_shm_client(const ClientArgs& args);
+// The cross-process ceilings: no library code. `scenario` (raw_message.h)
+// says what they move: single INCREMENT messages or batches.
+int serve_raw_uds(const ServerArgs& args, const RawScenario& scenario);
+int run_raw_uds_client(const ClientArgs& args, const RawScenario& scenario);
+int serve_raw_shm(const ServerArgs& args, const RawScenario& scenario);
+int run_raw_shm_client(const ClientArgs& args, const RawScenario& scenario);
 
 } // namespace netipc::bench::driver
