@@ -91,7 +91,13 @@ public:
     using ResponseBuilder = typename CodecType::ResponseBuilder;
     using Address = typename T::Address;
     using SessionType = Session<T, F, CodecType>;
-    using Handler = std::function<Result<void>(const RequestView&, ResponseBuilder&)>;
+    // Serves one request of a session with the user's handler and counts
+    // the handler's failures. The handler's type is erased here, once per
+    // message: Session::serve_one runs the concrete handler inline for each
+    // item of a batch, where an erased call per item cost as much as the
+    // item's own work.
+    using ServeOne =
+        std::function<Result<void>(SessionType&, std::atomic<std::uint64_t>& handler_failures)>;
 
     // Listens (with stale-endpoint recovery) and starts the acceptor. Fails
     // with the transport's error, e.g. Errc::address_in_use when a live
@@ -116,7 +122,7 @@ public:
             return std::unexpected(listener.error());
         }
         std::unique_ptr<ManagedServer> server(new ManagedServer(
-            std::move(*listener), config, adapt(std::move(handler)), std::move(*abort)));
+            std::move(*listener), config, serving_with(std::move(handler)), std::move(*abort)));
         server->acceptor_ = std::thread([raw = server.get()] { raw->accept_loop(); });
         return server;
     }
@@ -231,10 +237,10 @@ private:
         std::atomic<std::uint64_t> peers_refused{0};
     };
 
-    ManagedServer(typename T::Listener listener, const ServerConfig& config, Handler handler,
+    ManagedServer(typename T::Listener listener, const ServerConfig& config, ServeOne serve_one,
                   AbortSignal stop_signal)
         : listener_(std::move(listener)),
-          handler_(std::move(handler)),
+          serve_one_(std::move(serve_one)),
           stop_signal_(std::move(stop_signal)),
           handshake_(server_handshake_config(config, T::profile_bits)),
           peer_policy_(config),
@@ -242,12 +248,31 @@ private:
           handshake_timeout_(config.handshake_timeout.count() == 0 ? defaults::handshake_timeout
                                                                    : config.handshake_timeout) {}
 
+    template <class H>
+    static ServeOne serving_with(H handler) {
+        return [filling = builder_filling(std::move(handler))](
+                   SessionType& session, std::atomic<std::uint64_t>& failures) mutable {
+            auto counted = [&](const RequestView& request,
+                               ResponseBuilder& builder) -> Result<void> {
+                auto handled = filling(request, builder);
+                if (!handled && handled.error().code != Errc::overflow) {
+                    failures.fetch_add(1, std::memory_order_relaxed);
+                }
+                return handled;
+            };
+            // No abort signal here: watching one costs a poll() per request
+            // on the socket path, and stop() wakes sessions through their
+            // connections' interrupt() instead.
+            return session.serve_one(counted, Deadline::never());
+        };
+    }
+
     // Turns either handler shape into the builder-filling one.
     template <class H>
-    static Handler adapt(H handler) {
+    static auto builder_filling(H handler) {
         if constexpr (std::is_invocable_r_v<Result<void>, H&, const RequestView&,
                                             ResponseBuilder&>) {
-            return Handler(std::move(handler));
+            return handler;
         } else {
             static_assert(std::is_invocable_v<H&, const RequestView&>,
                           "a handler takes (const RequestView&, ResponseBuilder&) or "
@@ -432,19 +457,8 @@ private:
     }
 
     void serve_requests(SessionType& session) {
-        auto counted_handler = [this](const RequestView& request,
-                                      ResponseBuilder& builder) -> Result<void> {
-            auto handled = handler_(request, builder);
-            if (!handled && handled.error().code != Errc::overflow) {
-                counters_.handler_failures.fetch_add(1, std::memory_order_relaxed);
-            }
-            return handled;
-        };
         for (;;) {
-            // No abort signal here: watching one costs a poll() per request
-            // on the socket path, and stop() wakes sessions through their
-            // connections' interrupt() instead.
-            auto served = session.serve_one(counted_handler, Deadline::never());
+            auto served = serve_one_(session, counters_.handler_failures);
             if (served) {
                 counters_.requests_served.fetch_add(1, std::memory_order_relaxed);
                 continue;
@@ -472,7 +486,7 @@ private:
     static constexpr std::chrono::milliseconds accept_backoff{100};
 
     typename T::Listener listener_;
-    Handler handler_;
+    ServeOne serve_one_;
     AbortSignal stop_signal_;
     ServerHandshakeConfig handshake_;
     PeerPolicy peer_policy_;

@@ -132,8 +132,14 @@ constexpr std::size_t wire_offset(Name name) {
 
 // Writes `value` at the start of `out`. Fails with Errc::overflow when `out`
 // is shorter than wire_size<S>.
+//
+// encode() and decode() are forced inline: a codec calls them once per batch
+// item, and left to itself g++ keeps them out of line, where the call and
+// the Result returned through memory cost more than the fields' own loads
+// and stores.
 template <WireLayout S>
-Result<std::size_t> encode(const S& value, MutableBytes out) noexcept {
+[[gnu::always_inline]] inline Result<std::size_t> encode(const S& value,
+                                                         MutableBytes out) noexcept {
     if (out.size() < wire_size<S>) {
         return fail(Errc::overflow, "buffer too small for the fixed layout");
     }
@@ -160,7 +166,7 @@ void encode_unchecked(const S& value, std::byte* out) noexcept {
 // so the first offending field decides the error. Trailing bytes are ignored:
 // the layouts here are fixed prefixes of larger payloads.
 template <WireLayout S>
-Result<S> decode(Bytes in) noexcept {
+[[gnu::always_inline]] inline Result<S> decode(Bytes in) noexcept {
     if (in.size() < wire_size<S>) {
         return fail(Errc::truncated, "input shorter than the fixed layout");
     }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace netipc::wire {
 
@@ -12,12 +13,29 @@ PackedDirectoryWriter::PackedDirectoryWriter(MutableBytes out, std::size_t prefi
     : out_(out),
       prefix_len_(prefix_len),
       initial_slots_(reserved_slots),
-      reserved_slots_(reserved_slots) {}
+      reserved_slots_(reserved_slots) {
+    refresh_geometry();
+}
+
+void PackedDirectoryWriter::refresh_geometry() noexcept {
+    const std::size_t start = packed_start();
+    if (start > out_.size()) {
+        packed_area_ = {};
+        packed_room_ = 0;
+        fast_slots_ = 0;
+        return;
+    }
+    packed_area_ = out_.subspan(start);
+    packed_room_ =
+        std::min<std::size_t>(packed_area_.size(), std::numeric_limits<std::uint32_t>::max());
+    fast_slots_ = reserved_slots_;
+}
 
 void PackedDirectoryWriter::reset() noexcept {
     reserved_slots_ = initial_slots_;
     item_count_ = 0;
     packed_len_ = 0;
+    refresh_geometry();
 }
 
 bool PackedDirectoryWriter::grow_directory(std::size_t next_length) noexcept {
@@ -39,6 +57,7 @@ bool PackedDirectoryWriter::grow_directory(std::size_t next_length) noexcept {
     const std::size_t new_start = prefix_len_ + std::size_t{*chosen} * directory_entry_size;
     std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
     reserved_slots_ = *chosen;
+    refresh_geometry();
     return true;
 }
 
@@ -52,6 +71,7 @@ void PackedDirectoryWriter::trim_directory() noexcept {
         std::memmove(out_.data() + new_start, out_.data() + packed_start(), packed_len_);
     }
     reserved_slots_ = needed;
+    refresh_geometry();
 }
 
 Result<MutableBytes> PackedDirectoryWriter::append_slow(std::size_t length) noexcept {
@@ -109,6 +129,7 @@ Result<std::size_t> PackedDirectoryWriter::finish(TailPadding padding) noexcept 
             std::memmove(out_.data() + final_start, out_.data() + packed_start(), packed_len_);
         }
         reserved_slots_ = item_count_;
+        refresh_geometry();
     }
     std::size_t end = final_start + packed_len_;
     if (padding == TailPadding::to_alignment) {
@@ -134,16 +155,34 @@ Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
     view.directory_ = region.first(directory_len);
     view.packed_ = region.subspan(directory_len);
     view.item_count_ = item_count;
+    // Batches are parsed once per message on both sides, so this loop runs
+    // for every item: it only accumulates whether any entry is bad, without
+    // a branch per entry, and a bad directory (the rare case) is walked
+    // again to name its first fault.
+    std::uint32_t offset_bits = 0;
+    bool past_end = false;
     for (std::uint32_t i = 0; i < item_count; ++i) {
         const auto entry = load<DirectoryEntry>(view.directory_.data() + i * directory_entry_size);
-        if (entry.offset % item_alignment != 0) {
-            return fail(Errc::bad_alignment, "item offset is not a multiple of 8");
-        }
-        if (std::uint64_t{entry.offset} + entry.length > view.packed_.size()) {
-            return fail(Errc::out_of_bounds, "item extends past the packed item area");
-        }
+        offset_bits |= entry.offset;
+        past_end |= std::uint64_t{entry.offset} + entry.length > view.packed_.size();
+    }
+    if (offset_bits % item_alignment != 0 || past_end) [[unlikely]] {
+        return std::unexpected(view.first_fault());
     }
     return view;
+}
+
+Error PackedDirectoryView::first_fault() const noexcept {
+    for (std::uint32_t i = 0; i < item_count_; ++i) {
+        const auto entry = load<DirectoryEntry>(directory_.data() + i * directory_entry_size);
+        if (entry.offset % item_alignment != 0) {
+            return fail(Errc::bad_alignment, "item offset is not a multiple of 8").error();
+        }
+        if (std::uint64_t{entry.offset} + entry.length > packed_.size()) {
+            return fail(Errc::out_of_bounds, "item extends past the packed item area").error();
+        }
+    }
+    std::unreachable(); // parse() saw a bad entry, so the walk returned
 }
 
 } // namespace netipc::wire

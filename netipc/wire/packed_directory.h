@@ -56,9 +56,9 @@ public:
     // it): batches call it once per item.
     Result<MutableBytes> append(std::size_t length) noexcept {
         const std::size_t offset = align8(packed_len_);
-        if (item_count_ < reserved_slots_ && fits(offset, length)) [[likely]] {
+        if (item_count_ < fast_slots_ && fits_packed_room(offset, length)) [[likely]] {
             place_item(offset, length);
-            return out_.subspan(packed_start() + offset, length);
+            return packed_area_.subspan(offset, length);
         }
         return append_slow(length);
     }
@@ -75,15 +75,15 @@ public:
     // packed area outgrows the u32 offsets (commit); Errc::invalid_argument
     // for a commit without an open, or longer than the room.
     Result<MutableBytes> open_item() noexcept {
-        const std::size_t start = packed_start() + align8(packed_len_);
-        if (item_count_ < reserved_slots_ && start <= out_.size()) [[likely]] {
-            return out_.subspan(start);
+        const std::size_t offset = align8(packed_len_);
+        if (item_count_ < fast_slots_ && offset <= packed_room_) [[likely]] {
+            return packed_area_.subspan(offset);
         }
         return open_item_slow();
     }
     Result<void> commit_item(std::size_t length) noexcept {
         const std::size_t offset = align8(packed_len_);
-        if (item_count_ < reserved_slots_ && fits(offset, length)) [[likely]] {
+        if (item_count_ < fast_slots_ && fits_packed_room(offset, length)) [[likely]] {
             place_item(offset, length);
             return {};
         }
@@ -111,6 +111,13 @@ private:
         return start <= out_.size() && length <= out_.size() - start
                && offset + length <= std::numeric_limits<std::uint32_t>::max();
     }
+    // fits() for the fast paths, from the geometry cached by
+    // refresh_geometry(): valid only while item_count_ < fast_slots_.
+    [[nodiscard]] bool fits_packed_room(std::size_t offset, std::size_t length) const noexcept {
+        return offset <= packed_room_ && length <= packed_room_ - offset;
+    }
+    // Recomputes what the fast paths read, after the directory moved.
+    void refresh_geometry() noexcept;
     // Records an item of `length` bytes at `offset` in the packed area (the
     // caller checked that a slot is free and that the item fits).
     void place_item(std::size_t offset, std::size_t length) noexcept {
@@ -139,6 +146,17 @@ private:
     std::uint32_t reserved_slots_;
     std::uint32_t item_count_ = 0;
     std::size_t packed_len_ = 0; // end of the last item, relative to the packed area
+    // The geometry the per-item fast paths read, kept by refresh_geometry()
+    // whenever reserved_slots_ changes, so an item costs two compares
+    // instead of recomputing where the packed area starts and what bounds
+    // it. packed_area_: from the packed area's start to the end of `out`
+    // (empty when the reserved directory alone overflows `out`);
+    // packed_room_: its size, capped at the u32 offset range; fast_slots_:
+    // reserved_slots_, or 0 when the packed area starts past the end of
+    // `out`, which sends every call to the slow paths.
+    MutableBytes packed_area_;
+    std::size_t packed_room_ = 0;
+    std::uint32_t fast_slots_ = 0;
 };
 
 // A validated, read-only view of a directory + packed-items region. Borrows
@@ -161,6 +179,9 @@ public:
     }
 
 private:
+    // The first bad entry's error, in directory order (parse() found one).
+    [[nodiscard]] Error first_fault() const noexcept;
+
     Bytes directory_;
     Bytes packed_;
     std::uint32_t item_count_ = 0;

@@ -262,6 +262,30 @@ TEST_CASE("batch view rejects an item past the payload", "[wire]") {
     }
 }
 
+TEST_CASE("batch view names the first faulty entry in directory order", "[wire]") {
+    // parse() first only learns that some entry is bad, then walks again to
+    // name it: the error must still be the first bad entry's, whichever
+    // fault a later entry has.
+    Buffer out(48);
+    REQUIRE_OK(build_batch(out, {increment_item(1), increment_item(2), increment_item(3)}));
+
+    SECTION("past the end before a misaligned one") {
+        test::patch<std::uint32_t>(out, 4, 64); // entry 0 {0, 8} -> {0, 64}
+        test::patch<std::uint32_t>(out, 16, 9); // entry 2 offset 16 -> 9
+        REQUIRE_ERRC(BatchView::parse(out, 3), Errc::out_of_bounds);
+    }
+    SECTION("misaligned before one past the end") {
+        test::patch<std::uint32_t>(out, 8, 9);   // entry 1 offset 8 -> 9
+        test::patch<std::uint32_t>(out, 20, 64); // entry 2 {16, 8} -> {16, 64}
+        REQUIRE_ERRC(BatchView::parse(out, 3), Errc::bad_alignment);
+    }
+    SECTION("one entry both misaligned and past the end: alignment is checked first") {
+        test::patch<std::uint32_t>(out, 16, 17);
+        test::patch<std::uint32_t>(out, 20, 64);
+        REQUIRE_ERRC(BatchView::parse(out, 3), Errc::bad_alignment);
+    }
+}
+
 TEST_CASE("batch view at() rejects an index past the end", "[wire]") {
     Buffer out(48);
     REQUIRE_OK(build_batch(out, {increment_item(1), increment_item(2), increment_item(3)}));
