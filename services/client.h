@@ -353,18 +353,11 @@ private:
                 std::min<std::size_t>(keys_that_fit(rest), ask_alone ? 1 : rest.size());
             ask_alone = false;
             if (count == 0 && !rest.empty()) {
-                // The first key alone fits no request, or no response of
-                // this session even as an echo.
-                auto placed = make_room_for(rest.front(), deadline);
-                if (!placed) {
-                    return std::unexpected(placed.error());
+                auto answered_here = settle_unfitting_key(rest.front(), deadline);
+                if (!answered_here) {
+                    return std::unexpected(answered_here.error());
                 }
-                if (!*placed) { // no request can carry it: final, answered here
-                    if (auto added = stitcher_.add_oversized(rest.front()); !added) {
-                        return std::unexpected(added.error());
-                    }
-                    ++start;
-                }
+                start += *answered_here ? 1 : 0;
                 continue;
             }
             if (++cycles > max_cycles) {
@@ -402,6 +395,26 @@ private:
         return stitcher_.finish(generation.value_or(0),
                                 or_default(config_.max_logical_lookup_response_bytes,
                                            defaults::max_logical_lookup_response_bytes));
+    }
+
+    // For a key that alone fits no request, or no response of this session
+    // even as an echo: makes room for it (a session with larger ceilings),
+    // or, when no request can carry it, answers it here as final. True when
+    // it was answered here, so the lookup moves past it.
+    Result<bool> settle_unfitting_key(const LookupKey& key, Deadline deadline)
+        requires LookupCodec<CodecType>
+    {
+        auto placed = make_room_for(key, deadline);
+        if (!placed) {
+            return std::unexpected(placed.error());
+        }
+        if (*placed) {
+            return false;
+        }
+        if (auto added = stitcher_.add_oversized(key); !added) {
+            return std::unexpected(added.error());
+        }
+        return true;
     }
 
     // The longest run of `keys` whose request fits the session's request

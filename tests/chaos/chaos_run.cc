@@ -23,6 +23,7 @@
 #include "services/cgroups_snapshot_service.h"
 #include "services/client.h"
 #include "tests/support/process_resources.h"
+#include "tests/support/runfiles.h"
 #include "tests/support/temp_run_dir.h"
 #include "tools/cli/child_process.h"
 #include "transports/posix/uds_seqpacket.h"
@@ -328,20 +329,11 @@ bool wait_for_recovery(Epochs& epochs, std::vector<std::unique_ptr<ChaosClient>>
 
 std::string netipc_binary_from_runfiles(const char* argv0) {
     // Read before any thread starts.
-    const char* srcdir = std::getenv("TEST_SRCDIR");       // NOLINT(concurrency-mt-unsafe)
-    const char* runfiles = std::getenv("RUNFILES_DIR");    // NOLINT(concurrency-mt-unsafe)
-    const char* workspace = std::getenv("TEST_WORKSPACE"); // NOLINT(concurrency-mt-unsafe)
-    const std::string name = workspace != nullptr ? workspace : "netipc";
-    if (srcdir != nullptr) {
-        return std::string(srcdir) + "/" + name + "/tools/netipc";
+    if (testing::main_repository_runfiles() || argv0 == nullptr) {
+        return testing::built_program("tools/netipc");
     }
-    if (runfiles != nullptr) {
-        return std::string(runfiles) + "/" + name + "/tools/netipc";
-    }
-    if (argv0 != nullptr) {
-        return std::string(argv0) + ".runfiles/" + name + "/tools/netipc";
-    }
-    return "bazel-bin/tools/netipc";
+    // Started directly from bazel-bin: the runfiles tree sits beside it.
+    return std::string(argv0) + ".runfiles/netipc/tools/netipc";
 }
 
 ChaosReport run_chaos(const ChaosOptions& options) {

@@ -4,10 +4,11 @@
 // relative to the current directory.
 #pragma once
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "tests/support/runfiles.h"
 
 namespace netipc::testing {
 
@@ -17,13 +18,8 @@ inline std::vector<std::filesystem::path> protocol_data_candidates(const std::st
     const std::filesystem::path in_repository =
         std::filesystem::path("tests/data/protocol") / relative;
     std::vector<std::filesystem::path> candidates;
-    // Set by `bazel test`; TEST_WORKSPACE names the main repository's
-    // runfiles directory ("netipc" with WORKSPACE, "_main" with bzlmod).
-    // Read by single-threaded test set-up code.
-    if (const char* runfiles = std::getenv("TEST_SRCDIR")) {   // NOLINT(concurrency-mt-unsafe)
-        const char* workspace = std::getenv("TEST_WORKSPACE"); // NOLINT(concurrency-mt-unsafe)
-        candidates.push_back(std::filesystem::path(runfiles)
-                             / (workspace != nullptr ? workspace : "netipc") / in_repository);
+    if (const auto runfiles = main_repository_runfiles()) {
+        candidates.push_back(*runfiles / in_repository);
     }
     candidates.push_back(in_repository);
     return candidates;

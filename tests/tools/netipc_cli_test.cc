@@ -29,6 +29,7 @@
 #include "netipc/posix/unique_fd.h"
 #include "services/client.h"
 #include "services/increment_service.h"
+#include "tests/support/runfiles.h"
 #include "tests/support/temp_run_dir.h"
 #include "tools/cli/child_process.h"
 
@@ -52,14 +53,8 @@ T required(std::optional<T> value) {
     return std::move(*value);
 }
 
-// The binary under test, from the test's runfiles.
 std::string netipc_binary() {
-    const char* srcdir = std::getenv("TEST_SRCDIR");       // NOLINT(concurrency-mt-unsafe)
-    const char* workspace = std::getenv("TEST_WORKSPACE"); // NOLINT(concurrency-mt-unsafe)
-    if (srcdir != nullptr && workspace != nullptr) {
-        return std::string(srcdir) + "/" + workspace + "/tools/netipc";
-    }
-    return "bazel-bin/tools/netipc"; // run by hand from the workspace root
+    return netipc::testing::built_program("tools/netipc");
 }
 
 struct Outcome {

@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/runfiles.h"
 #include "tools/cli/child_process.h"
 
 using namespace std::chrono_literals;
@@ -33,15 +34,8 @@ T required(std::optional<T> value) {
     return std::move(*value);
 }
 
-// The program under test, from the test's runfiles (the toolchain may or may
-// not give it the .exe suffix).
 std::string netipc_binary() {
-    const char* srcdir = std::getenv("TEST_SRCDIR");       // NOLINT(concurrency-mt-unsafe)
-    const char* workspace = std::getenv("TEST_WORKSPACE"); // NOLINT(concurrency-mt-unsafe)
-    const std::string stem = srcdir != nullptr && workspace != nullptr
-                                 ? std::string(srcdir) + "/" + workspace + "/tools/netipc"
-                                 : "bazel-bin/tools/netipc";
-    return std::filesystem::exists(stem + ".exe") ? stem + ".exe" : stem;
+    return netipc::testing::built_program("tools/netipc");
 }
 
 // A namespace (the Windows --run-dir) no other run of this test shares.
