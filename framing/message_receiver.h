@@ -50,9 +50,12 @@ public:
     // length disagrees with its header, a broken chunk sequence
     // (Errc::bad_chunk), or a batch whose directory is inconsistent. Every
     // error leaves the session unusable: the caller closes it.
+    // Inline (with the single-packet path): the caller gets the message
+    // without a frame or a copy of its own.
     template <PacketConnection Connection>
-    Result<ReceivedMessage> receive(Connection& connection, Deadline deadline,
-                                    const AbortSignal* abort = nullptr);
+    [[gnu::always_inline]] Result<ReceivedMessage> receive(Connection& connection,
+                                                           Deadline deadline,
+                                                           const AbortSignal* abort = nullptr);
 
     // After a receive() that failed once the message's header had decoded
     // (payload or item count over the limits, a length that disagrees with
@@ -71,8 +74,9 @@ private:
     // buffer_) carried header_: inline, because nearly every message is one
     // packet and that path is a few compares.
     template <PacketConnection Connection>
-    Result<void> receive_body(Connection& connection, std::size_t first_len, Deadline deadline,
-                              const AbortSignal* abort);
+    [[gnu::always_inline]] Result<void> receive_body(Connection& connection,
+                                                     std::size_t first_len, Deadline deadline,
+                                                     const AbortSignal* abort);
     // The continuations of a chunked message; out of line, off the
     // single-packet path.
     template <PacketConnection Connection>

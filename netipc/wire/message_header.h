@@ -121,8 +121,8 @@ struct DirectionalLimits {
 // Decodes a header and checks the envelope rules that need no session state:
 // magic, version, header_len, and kind in REQUEST..CONTROL, in that order
 // (the first offending field decides the error, as wire::decode<> does).
-// Inline, and one 32-byte copy: every received message passes here.
-inline Result<MessageHeader> decode_message_header(Bytes in) noexcept {
+// Always inline, and one 32-byte copy: every received message passes here.
+[[gnu::always_inline]] inline Result<MessageHeader> decode_message_header(Bytes in) noexcept {
     if (in.size() < message_header_size) {
         return fail(Errc::truncated, "input shorter than the fixed layout");
     }
