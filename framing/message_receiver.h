@@ -74,9 +74,8 @@ private:
     // buffer_) carried header_: inline, because nearly every message is one
     // packet and that path is a few compares.
     template <PacketConnection Connection>
-    [[gnu::always_inline]] Result<void> receive_body(Connection& connection,
-                                                     std::size_t first_len, Deadline deadline,
-                                                     const AbortSignal* abort);
+    [[gnu::always_inline]] Result<void> receive_body(Connection& connection, std::size_t first_len,
+                                                     Deadline deadline, const AbortSignal* abort);
     // The continuations of a chunked message; out of line, off the
     // single-packet path.
     template <PacketConnection Connection>

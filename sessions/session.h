@@ -466,8 +466,9 @@ private:
     // Sends a request built in place (`message`: header room + payload) and
     // waits for the response with the same message_id. Inline into the
     // call, with the receive: a round trip is one frame here, not three.
-    [[gnu::always_inline]] Result<Received> exchange(const wire::MessageHeader& header, wire::MutableBytes message,
-                              Deadline deadline, const AbortSignal* abort) {
+    [[gnu::always_inline]] Result<Received> exchange(const wire::MessageHeader& header,
+                                                     wire::MutableBytes message, Deadline deadline,
+                                                     const AbortSignal* abort) {
         if (auto within = within_outgoing_limits(header); !within) {
             return std::unexpected(within.error());
         }

@@ -87,10 +87,11 @@ public:
 
         Connection() = default;
 
-        // The baseline branches stay a tail call into the baseline: the
-        // region's halves are functions of their own, so a session that runs
-        // on the baseline pays two compares here and no frame.
-        Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline) {
+        // Inline, with the region's halves functions of their own: a session
+        // that runs on the baseline pays two compares here and calls the
+        // baseline straight from its own frame.
+        [[gnu::always_inline]] Result<void> send_packet(std::span<const wire::Bytes> pieces,
+                                                        Deadline deadline) {
             if (interrupted_.raised()) {
                 return fail(Errc::disconnected, "the connection was interrupted");
             }
@@ -100,8 +101,9 @@ public:
             return publish(pieces);
         }
 
-        Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
-                                           const AbortSignal* abort) {
+        [[gnu::always_inline]] Result<std::size_t> receive_packet(wire::MutableBytes out,
+                                                                  Deadline deadline,
+                                                                  const AbortSignal* abort) {
             if (interrupted_.raised()) {
                 return fail(Errc::disconnected, "the connection was interrupted");
             }
@@ -241,8 +243,8 @@ public:
         // receive_packet() with the data plane active: waits on the incoming
         // area and copies the message into `out`.
         [[gnu::noinline]] Result<std::size_t> wait_for_message(wire::MutableBytes out,
-                                                                Deadline deadline,
-                                                                const AbortSignal* abort) {
+                                                               Deadline deadline,
+                                                               const AbortSignal* abort) {
             // The first slice is counted from the previous message's arrival,
             // which the pacing already read off the clock: a receive that a
             // message ends (the hot path) reads no clock for it. After an
