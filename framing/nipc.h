@@ -118,8 +118,8 @@ struct Nipc {
     // Bytes in front of a payload that send_in_place() writes headers into.
     static constexpr std::size_t header_room = wire::message_header_size;
 
-    // Always inline, like the single-packet send below it: this is every
-    // message a session builds.
+    // Always inline, as send_message_in_place() is: every message a session
+    // builds goes this way.
     template <PacketConnection Connection>
     [[gnu::always_inline]] static Result<void> send_in_place(Connection& connection,
                                                              const wire::MessageHeader& header,
