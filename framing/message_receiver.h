@@ -32,6 +32,8 @@ struct ReceivedMessage {
     // Borrows `payload`'s bytes.
     const std::optional<wire::BatchView>& batch;
 };
+// Session passes it by value through every layer of a round trip.
+static_assert(sizeof(ReceivedMessage) <= 4 * sizeof(void*), "ReceivedMessage is a small view");
 
 class MessageReceiver {
 public:
