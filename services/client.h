@@ -285,14 +285,27 @@ private:
                 return std::unexpected(grown.error());
             }
         }
+        auto result = attempt_once(deadline, attempt);
+        if (keeps_session(result) || !session_) {
+            return result;
+        }
+        return recover_and_retry(result.error(), deadline, attempt);
+    }
+
+    template <class Attempt>
+    auto attempt_once(Deadline deadline, Attempt& attempt)
+        -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
         if (!session_) {
             return fail(Errc::not_ready, "no session to call on"); // unreachable
         }
-        auto result = attempt(*session_, deadline);
-        if (result || refused_before_sending(result.error().code)) {
-            return result; // the session stays usable
-        }
-        return recover_and_retry(result.error(), deadline, attempt);
+        return attempt(*session_, deadline);
+    }
+
+    // Success, or a refusal before anything was sent: the session stays
+    // usable.
+    template <class R>
+    static bool keeps_session(const R& result) noexcept {
+        return result || refused_before_sending(result.error().code);
     }
 
     // After an attempt failed with `failure` (the session is broken): drops
@@ -335,12 +348,9 @@ private:
                     return std::unexpected(again.error());
                 }
             }
-            if (!session_) {
-                return fail(Errc::not_ready, "no session to call on"); // unreachable
-            }
-            auto result = attempt(*session_, deadline);
-            if (result || refused_before_sending(result.error().code)) {
-                return result; // the session stays usable
+            auto result = attempt_once(deadline, attempt);
+            if (keeps_session(result) || !session_) {
+                return result;
             }
             failure = result.error();
         }
