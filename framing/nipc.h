@@ -118,10 +118,14 @@ struct Nipc {
     // Bytes in front of a payload that send_in_place() writes headers into.
     static constexpr std::size_t header_room = wire::message_header_size;
 
+    // Always inline, as send_message_in_place() is: every message a session
+    // builds goes this way.
     template <PacketConnection Connection>
-    static Result<void> send_in_place(Connection& connection, const wire::MessageHeader& header,
-                                      wire::MutableBytes message, std::uint32_t packet_size,
-                                      Deadline deadline) {
+    [[gnu::always_inline]] static Result<void> send_in_place(Connection& connection,
+                                                             const wire::MessageHeader& header,
+                                                             wire::MutableBytes message,
+                                                             std::uint32_t packet_size,
+                                                             Deadline deadline) {
         return send_message_in_place(connection, header, message, packet_size, deadline);
     }
 

@@ -73,27 +73,15 @@ Result<void> send_message(Connection& connection, const wire::MessageHeader& hea
 // previous packet already carried; the first packet's header into the room.
 static_assert(wire::chunk_header_size <= wire::message_header_size);
 
-// Sends `message` = 32 bytes of header room + a payload of
-// header.payload_len bytes as one logical message. The header is written
-// into the room; each continuation's chunk header is written over the 32
-// bytes before its slice for the send and put back afterwards, so on return
-// the payload bytes are as they were. Errc::invalid_argument when the
-// payload size and header.payload_len differ. The deadline covers every
-// chunk.
+namespace detail {
+
+// The continuation-sending part of send_message_in_place(), out of line so
+// the single-packet path stays a few instructions in the caller.
 template <PacketConnection Connection>
-Result<void> send_message_in_place(Connection& connection, const wire::MessageHeader& header,
-                                   wire::MutableBytes message, std::uint32_t packet_size,
-                                   Deadline deadline) {
-    if (message.size() < wire::message_header_size
-        || header.payload_len != message.size() - wire::message_header_size) {
-        return fail(Errc::invalid_argument, "header payload_len differs from the payload size");
-    }
-    wire::encode_message_header(header, message.data());
-    if (message.size() <= packet_size && packet_size > wire::message_header_size) {
-        // The usual case, one packet: no chunk arithmetic on the way.
-        const std::array<wire::Bytes, 1> packet{message};
-        return connection.send_packet(packet, deadline);
-    }
+[[gnu::noinline]] Result<void> send_chunked_in_place(Connection& connection,
+                                                     const wire::MessageHeader& header,
+                                                     wire::MutableBytes message,
+                                                     std::uint32_t packet_size, Deadline deadline) {
     auto chunk_count = wire::chunk_count_for(header.payload_len, packet_size);
     if (!chunk_count) {
         return std::unexpected(chunk_count.error());
@@ -125,6 +113,34 @@ Result<void> send_message_in_place(Connection& connection, const wire::MessageHe
         offset += slice;
     }
     return {};
+}
+
+} // namespace detail
+
+// Sends `message` = 32 bytes of header room + a payload of
+// header.payload_len bytes as one logical message. The header is written
+// into the room; each continuation's chunk header is written over the 32
+// bytes before its slice for the send and put back afterwards, so on return
+// the payload bytes are as they were. Errc::invalid_argument when the
+// payload size and header.payload_len differ. The deadline covers every
+// chunk. Always inline: a one-packet message (nearly all of them) is a
+// compare, the header copy and the transport's send, in the caller's frame.
+template <PacketConnection Connection>
+[[gnu::always_inline]] inline Result<void> send_message_in_place(Connection& connection,
+                                                                 const wire::MessageHeader& header,
+                                                                 wire::MutableBytes message,
+                                                                 std::uint32_t packet_size,
+                                                                 Deadline deadline) {
+    if (message.size() < wire::message_header_size
+        || header.payload_len != message.size() - wire::message_header_size) {
+        return fail(Errc::invalid_argument, "header payload_len differs from the payload size");
+    }
+    wire::encode_message_header(header, message.data());
+    if (message.size() <= packet_size && packet_size > wire::message_header_size) {
+        const std::array<wire::Bytes, 1> packet{message};
+        return connection.send_packet(packet, deadline);
+    }
+    return detail::send_chunked_in_place(connection, header, message, packet_size, deadline);
 }
 
 } // namespace netipc::framing

@@ -270,6 +270,9 @@ private:
         return result;
     }
 
+    // The first attempt, inline: a call on a ready session that succeeds is
+    // these checks and the Level 1 call. Anything else goes to
+    // recover_and_retry().
     template <class Attempt>
     auto run_attempts(const Need& need, Deadline deadline, Attempt& attempt)
         -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
@@ -285,27 +288,50 @@ private:
                 return std::unexpected(grown.error());
             }
         }
+        auto result = attempt_once(deadline, attempt);
+        if (keeps_session(result) || !session_) {
+            return result;
+        }
+        return recover_and_retry(result.error(), deadline, attempt);
+    }
+
+    template <class Attempt>
+    auto attempt_once(Deadline deadline, Attempt& attempt)
+        -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
+        if (!session_) {
+            return fail(Errc::not_ready, "no session to call on"); // unreachable
+        }
+        return attempt(*session_, deadline);
+    }
+
+    // Success, or a refusal before anything was sent: the session stays
+    // usable.
+    template <class R>
+    static bool keeps_session(const R& result) noexcept {
+        return result || refused_before_sending(result.error().code);
+    }
+
+    // After an attempt failed with `failure` (the session is broken): drops
+    // the session and, where the rules allow, reconnects (larger response
+    // ceilings after LIMIT_EXCEEDED, at most max_resize_reconnects times;
+    // otherwise once) and attempts again.
+    template <class Attempt>
+    [[gnu::noinline]] auto recover_and_retry(Error failure, Deadline deadline, Attempt& attempt)
+        -> std::invoke_result_t<Attempt&, SessionType&, Deadline> {
         bool retried = false;
         int resizes = 0;
         for (;;) {
-            if (!session_) {
-                return fail(Errc::not_ready, "no session to call on"); // unreachable
-            }
-            auto result = attempt(*session_, deadline);
-            if (result || refused_before_sending(result.error().code)) {
-                return result; // the session stays usable
-            }
-            const Error error = result.error();
             const std::uint32_t response_ceiling =
                 session_->parameters().responses.max_payload_bytes;
             drop_session(ClientState::broken);
-            if (error.code == Errc::timeout || error.code == Errc::aborted
-                || error.code == Errc::unsupported) {
-                return result; // unsupported: the wrong service kind; resending cannot help
+            if (failure.code == Errc::timeout || failure.code == Errc::aborted
+                || failure.code == Errc::unsupported) {
+                // unsupported: the wrong service kind; resending cannot help
+                return std::unexpected(failure);
             }
-            if (error.code == Errc::limit_exceeded) {
+            if (failure.code == Errc::limit_exceeded) {
                 if (resizes == defaults::max_resize_reconnects) {
-                    return result;
+                    return std::unexpected(failure);
                 }
                 ++resizes;
                 auto grew = grow_responses(response_ceiling, deadline);
@@ -313,18 +339,23 @@ private:
                     return std::unexpected(grew.error());
                 }
                 if (!*grew) {
-                    return result; // the provider's ceiling is what it is
+                    return std::unexpected(failure); // the provider's ceiling is what it is
                 }
-                continue;
+            } else {
+                if (retried) {
+                    return std::unexpected(failure);
+                }
+                retried = true;
+                ++counters_.retries;
+                if (auto again = connect_session(deadline); !again) {
+                    return std::unexpected(again.error());
+                }
             }
-            if (retried) {
+            auto result = attempt_once(deadline, attempt);
+            if (keeps_session(result) || !session_) {
                 return result;
             }
-            retried = true;
-            ++counters_.retries;
-            if (auto again = connect_session(deadline); !again) {
-                return std::unexpected(again.error());
-            }
+            failure = result.error();
         }
     }
 

@@ -28,6 +28,8 @@
 //       `packet_size`; receiver.receive(conn, deadline, abort)
 //       -> Result<F::Received>, whose `header` and `payload` (borrowed from
 //       the receiver, valid until its next receive) make the message.
+//       Received is passed by value through every layer of a round trip:
+//       keep it a small view of what the receiver holds, not a copy.
 //
 // Optional receiver capabilities are concepts of their own
 // (concepts/receiver_capabilities.h).

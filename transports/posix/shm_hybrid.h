@@ -87,71 +87,30 @@ public:
 
         Connection() = default;
 
-        Result<void> send_packet(std::span<const wire::Bytes> pieces, Deadline deadline) {
+        // Inline, with the region's halves functions of their own: a session
+        // that runs on the baseline pays two compares here and calls the
+        // baseline straight from its own frame.
+        [[gnu::always_inline]] Result<void> send_packet(std::span<const wire::Bytes> pieces,
+                                                        Deadline deadline) {
             if (interrupted_.raised()) {
                 return fail(Errc::disconnected, "the connection was interrupted");
             }
             if (!region_) {
                 return baseline_.send_packet(pieces, deadline);
             }
-            auto published = region_->publish(outgoing(), pieces);
-            if (region_->poisoned()) {
-                return region_lost();
-            }
-            if (!published) {
-                return std::unexpected(published.error());
-            }
-            return {};
+            return publish(pieces);
         }
 
-        Result<std::size_t> receive_packet(wire::MutableBytes out, Deadline deadline,
-                                           const AbortSignal* abort) {
+        [[gnu::always_inline]] Result<std::size_t> receive_packet(wire::MutableBytes out,
+                                                                  Deadline deadline,
+                                                                  const AbortSignal* abort) {
             if (interrupted_.raised()) {
                 return fail(Errc::disconnected, "the connection was interrupted");
             }
             if (!region_) {
                 return baseline_.receive_packet(out, deadline, abort);
             }
-            // The first slice is counted from the previous message's arrival,
-            // which the pacing already read off the clock: a receive that a
-            // message ends (the hot path) reads no clock for it. After an
-            // idle spell that slice has passed, so the wait ends at once with
-            // a timeout, the peer check runs, and later slices count from now.
-            auto slice_start = pacing_.last_arrival();
-            for (;;) {
-                const auto slice_end = slice_start + liveness_check_interval;
-                const Deadline slice = deadline.is_never() || slice_end < deadline.when()
-                                           ? Deadline::at(slice_end)
-                                           : deadline;
-                auto message = region_->wait(incoming(), last_seen_, slice, abort, &pacing_);
-                if (region_->poisoned()) {
-                    return region_lost();
-                }
-                if (message && interrupted_.raised()) {
-                    return fail(Errc::disconnected, "the connection was interrupted");
-                }
-                if (message) {
-                    if (message->message.size() > out.size()) {
-                        return fail(Errc::protocol_violation,
-                                    "SHM message larger than the receive buffer");
-                    }
-                    std::memcpy(out.data(), message->message.data(), message->message.size());
-                    if (region_->poisoned()) {
-                        return region_lost();
-                    }
-                    last_seen_ = message->seq;
-                    return message->message.size();
-                }
-                if (message.error().code != Errc::timeout || deadline.expired()) {
-                    return std::unexpected(message.error());
-                }
-                // While SHM carries the data the socket must stay silent: its
-                // end is the peer's end.
-                if (auto alive = baseline_.check_idle(); !alive) {
-                    return std::unexpected(alive.error());
-                }
-                slice_start = Deadline::Clock::now();
-            }
+            return wait_for_message(out, deadline, abort);
         }
 
         // With SHM active, no packet limit applies below the area capacity:
@@ -267,6 +226,65 @@ public:
         }
         [[nodiscard]] ShmDirection incoming() const noexcept {
             return server_ ? ShmDirection::request : ShmDirection::response;
+        }
+
+        // send_packet() with the data plane active.
+        [[gnu::noinline]] Result<void> publish(std::span<const wire::Bytes> pieces) {
+            auto published = region_->publish(outgoing(), pieces);
+            if (region_->poisoned()) {
+                return region_lost();
+            }
+            if (!published) {
+                return std::unexpected(published.error());
+            }
+            return {};
+        }
+
+        // receive_packet() with the data plane active: waits on the incoming
+        // area and copies the message into `out`.
+        [[gnu::noinline]] Result<std::size_t> wait_for_message(wire::MutableBytes out,
+                                                               Deadline deadline,
+                                                               const AbortSignal* abort) {
+            // The first slice is counted from the previous message's arrival,
+            // which the pacing already read off the clock: a receive that a
+            // message ends (the hot path) reads no clock for it. After an
+            // idle spell that slice has passed, so the wait ends at once with
+            // a timeout, the peer check runs, and later slices count from now.
+            auto slice_start = pacing_.last_arrival();
+            for (;;) {
+                const auto slice_end = slice_start + liveness_check_interval;
+                const Deadline slice = deadline.is_never() || slice_end < deadline.when()
+                                           ? Deadline::at(slice_end)
+                                           : deadline;
+                auto message = region_->wait(incoming(), last_seen_, slice, abort, &pacing_);
+                if (region_->poisoned()) {
+                    return region_lost();
+                }
+                if (message && interrupted_.raised()) {
+                    return fail(Errc::disconnected, "the connection was interrupted");
+                }
+                if (message) {
+                    if (message->message.size() > out.size()) {
+                        return fail(Errc::protocol_violation,
+                                    "SHM message larger than the receive buffer");
+                    }
+                    std::memcpy(out.data(), message->message.data(), message->message.size());
+                    if (region_->poisoned()) {
+                        return region_lost();
+                    }
+                    last_seen_ = message->seq;
+                    return message->message.size();
+                }
+                if (message.error().code != Errc::timeout || deadline.expired()) {
+                    return std::unexpected(message.error());
+                }
+                // While SHM carries the data the socket must stay silent: its
+                // end is the peer's end.
+                if (auto alive = baseline_.check_idle(); !alive) {
+                    return std::unexpected(alive.error());
+                }
+                slice_start = Deadline::Clock::now();
+            }
         }
 
         // How long a wait sleeps before it checks that the peer is still

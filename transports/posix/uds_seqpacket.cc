@@ -108,7 +108,8 @@ std::unexpected<Error> descriptor_failure(int error, const DescriptorFailureText
 // SEQPACKET recv() return the packet's real length (Linux 3.4+), which is
 // how a packet longer than `out` shows. No control buffer: descriptors a
 // peer might pass are closed by the kernel.
-std::optional<Result<std::size_t>> receive_once(int fd, wire::MutableBytes out, int flags) {
+[[gnu::always_inline]] inline std::optional<Result<std::size_t>> receive_once(
+    int fd, wire::MutableBytes out, int flags) {
     const ssize_t received = ::recv(fd, out.data(), out.size(), flags | MSG_TRUNC);
     if (received >= 0) {
         if (static_cast<std::size_t>(received) > out.size()) {
@@ -354,19 +355,23 @@ Result<void> UdsSeqpacket::Connection::send_packet(std::span<const wire::Bytes> 
     if (!fd_) {
         return fail(Errc::invalid_argument, "send on a closed connection");
     }
-    if (pieces.size() == 1) {
-        // Sessions build every message in one buffer (header room in front
-        // of the payload): one piece, and send() spares the kernel copying
-        // and checking a msghdr and its iovec, as recv() does on the other
-        // side.
-        const wire::Bytes packet = pieces.front();
-        if (auto checked = check_packet_size(packet.size()); !checked) {
-            return checked;
-        }
-        return send_whole_packet(fd_.get(), packet.size(), deadline, [&] {
-            return ::send(fd_.get(), packet.data(), packet.size(), send_flags);
-        });
+    if (pieces.size() != 1) {
+        return send_gathered(pieces, deadline);
     }
+    // Sessions build every message in one buffer (header room in front of
+    // the payload): one piece, and send() spares the kernel copying and
+    // checking a msghdr and its iovec, as recv() does on the other side.
+    const wire::Bytes packet = pieces.front();
+    if (auto checked = check_packet_size(packet.size()); !checked) {
+        return checked;
+    }
+    return send_whole_packet(fd_.get(), packet.size(), deadline, [&] {
+        return ::send(fd_.get(), packet.data(), packet.size(), send_flags);
+    });
+}
+
+Result<void> UdsSeqpacket::Connection::send_gathered(std::span<const wire::Bytes> pieces,
+                                                     Deadline deadline) {
     std::array<iovec, inline_pieces> inline_vectors{};
     std::vector<iovec> heap_vectors;
     std::span<iovec> vectors(inline_vectors);
@@ -454,35 +459,43 @@ Result<std::size_t> UdsSeqpacket::Connection::receive_polling(wire::MutableBytes
     }
 }
 
-Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline,
-                                                           std::chrono::microseconds cap) {
-    using std::chrono::microseconds;
-    const bool capped = cap != microseconds{0};
-    microseconds wanted = cap; // zero: no timeout
-    if (!deadline.is_never()) {
-        const Deadline::Clock::duration left_exact = deadline.when() - Deadline::Clock::now();
-        // The usual call: what is armed serves this deadline too. Two
-        // compares against the window keeps_armed() was solved for.
-        if (cap == kept_cap_ && left_exact >= keep_min_left_ && left_exact <= keep_max_left_) {
-            return true;
-        }
-        const auto left = std::chrono::floor<microseconds>(left_exact);
-        if (left < min_blocking_wait) {
-            return false;
-        }
-        if (keeps_armed(receive_timeout_, left, cap)) {
-            return true; // armed for a similar wait under another cap
-        }
-        wanted = capped ? std::min(timeout_for(left), cap) : timeout_for(left);
-    } else if (receive_timeout_ == wanted) {
+inline Result<bool> UdsSeqpacket::Connection::arm_receive_timeout(Deadline deadline,
+                                                                  std::chrono::microseconds cap) {
+    if (deadline.is_never()) {
+        // Zero cap: no timeout, which is also what a new socket has.
+        return receive_timeout_ == cap ? Result<bool>(true) : set_receive_timeout(cap, cap);
+    }
+    const Deadline::Clock::duration left_exact = deadline.when() - Deadline::Clock::now();
+    // The usual call: what is armed serves this deadline too. Two compares
+    // against the window keeps_armed() was solved for.
+    if (cap == kept_cap_ && left_exact >= keep_min_left_ && left_exact <= keep_max_left_) {
         return true;
     }
-    const timeval timeout{.tv_sec = static_cast<time_t>(wanted.count() / 1'000'000),
-                          .tv_usec = static_cast<suseconds_t>(wanted.count() % 1'000'000)};
-    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) != 0) {
+    return rearm_receive_timeout(left_exact, cap);
+}
+
+Result<bool> UdsSeqpacket::Connection::rearm_receive_timeout(Deadline::Clock::duration left_exact,
+                                                             std::chrono::microseconds cap) {
+    using std::chrono::microseconds;
+    const auto left = std::chrono::floor<microseconds>(left_exact);
+    if (left < min_blocking_wait) {
+        return false;
+    }
+    if (keeps_armed(receive_timeout_, left, cap)) {
+        return true; // armed for a similar wait under another cap
+    }
+    const bool capped = cap != microseconds{0};
+    return set_receive_timeout(capped ? std::min(timeout_for(left), cap) : timeout_for(left), cap);
+}
+
+Result<bool> UdsSeqpacket::Connection::set_receive_timeout(std::chrono::microseconds timeout,
+                                                           std::chrono::microseconds cap) {
+    const timeval value{.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000),
+                        .tv_usec = static_cast<suseconds_t>(timeout.count() % 1'000'000)};
+    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &value, sizeof(value)) != 0) {
         return fail(Errc::os_error, "setsockopt(SO_RCVTIMEO) failed", errno);
     }
-    receive_timeout_ = wanted;
+    receive_timeout_ = timeout;
     remember_keep_window(cap);
     return true;
 }

@@ -131,11 +131,23 @@ public:
         // Errc::invalid_argument for a packet of `total` bytes send_packet()
         // must refuse: empty, or larger than max_packet_size().
         [[nodiscard]] Result<void> check_packet_size(std::size_t total) const;
+        // send_packet() of several pieces: one sendmsg() gathering them.
+        Result<void> send_gathered(std::span<const wire::Bytes> pieces, Deadline deadline);
         // Arms SO_RCVTIMEO for a blocking receive that must end by
         // `deadline`, at most `cap` (zero: no cap), unless the armed value
         // already fits. False when the time left is too short to arm it
         // safely (use poll()).
-        Result<bool> arm_receive_timeout(Deadline deadline, std::chrono::microseconds cap);
+        // Inline: the usual receive decides with a clock read and two
+        // compares; anything else goes to rearm_receive_timeout().
+        [[gnu::always_inline]] Result<bool> arm_receive_timeout(Deadline deadline,
+                                                                std::chrono::microseconds cap);
+        // arm_receive_timeout() when the armed value is not known to fit a
+        // deadline `left_exact` away.
+        Result<bool> rearm_receive_timeout(Deadline::Clock::duration left_exact,
+                                           std::chrono::microseconds cap);
+        // Sets SO_RCVTIMEO to `timeout` for receives capped at `cap`.
+        Result<bool> set_receive_timeout(std::chrono::microseconds timeout,
+                                         std::chrono::microseconds cap);
         // After SO_RCVTIMEO was set to receive_timeout_ for receives capped at
         // `cap`: records for which times left it stays, so that the next
         // receives decide with two compares.
