@@ -33,6 +33,19 @@
 // that penalty again. A machine that stays crowded thus pays one extended
 // spin every few hundred messages, and gets the fixed spin's behaviour.
 //
+// A sleep distorts the period it ends: the wait learns of the message only
+// after the kernel has woken it, tens of microseconds on a VM whose idle vCPU
+// halted, and that latency is not the peer's. Measured as it is, a busy
+// session whose peer takes a little longer than the fixed spin (a large
+// batch to answer) sees every period inflated past `busy_period` by the
+// wakes, never spins longer, and so keeps sleeping: the waiter stays in the
+// slow regime it was built to leave. So after a sleep no longer than
+// `busy_period` the period is taken to end when the sleep began, not when the
+// wake came: the message came no earlier than that, and soon after. A longer sleep is an idle gap
+// and counts as it is, so a session at 1 000 or 10 000 messages a second (periods of 1 ms and 100
+// us, so sleeps of most of that) stays idle. On a machine whose wakes alone take longer than
+// `busy_period`, nothing changes.
+//
 // The cost is bounded: a wait spins at most `max_spin` beyond the fixed
 // tries, and only while messages have been arriving at least every
 // `busy_period`. Nothing of this is on the wire: the peer sees the same
@@ -96,6 +109,10 @@ public:
         return std::min(options_.max_spin, average_period_ * options_.periods_to_spin);
     }
 
+    // The wait stopped spinning and sleeps from `when` on; the message that
+    // ends the sleep is then reported as Arrival::after_sleep.
+    void sleeping_since(Clock::time_point when) noexcept { slept_at_ = when; }
+
     // The extended spin ran out without a message.
     void missed() noexcept {
         penalty_ = std::min<std::uint32_t>(penalty_ == 0 ? 1 : penalty_ * 2, max_penalty);
@@ -114,6 +131,12 @@ public:
     // Records a message that arrived at `when` (times must not go backwards;
     // a time before the previous one counts as no time at all).
     void arrived(Clock::time_point when, Arrival how = Arrival::spinning) noexcept {
+        // The period ends when the message arrived, or, after a short sleep,
+        // when the sleep began (see "A sleep distorts" above); the next
+        // period starts from the real arrival either way.
+        const bool short_sleep =
+            how == Arrival::after_sleep && when - slept_at_ <= options_.busy_period;
+        const Clock::time_point period_end = short_sleep ? slept_at_ : when;
         if (how == Arrival::extended_spin) {
             penalty_ /= 2;
         } else if (skips_left_ > 0) {
@@ -125,7 +148,7 @@ public:
             average_period_ = idle_period();
             return;
         }
-        auto period = std::max(when - last_arrival_, Clock::duration::zero());
+        auto period = std::max(period_end - last_arrival_, Clock::duration::zero());
         last_arrival_ = when;
         // A long pause means idle now, not after many short periods have
         // averaged it away: it replaces the estimate. Short periods are
@@ -158,6 +181,7 @@ private:
     std::uint32_t skips_left_ = 0; // waits still to run without an extended spin
     bool seen_one_ = false;
     Clock::time_point last_arrival_;
+    Clock::time_point slept_at_; // when the current wait began to sleep
     std::chrono::nanoseconds average_period_{};
 };
 

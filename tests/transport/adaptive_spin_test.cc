@@ -173,3 +173,77 @@ TEST_CASE("the last arrival is kept for waiters that would read the clock again"
     const auto when = feed(spin, start, 10us, 3);
     CHECK(spin.last_arrival() == when);
 }
+
+namespace {
+
+// The waits of a busy session whose peer takes a little longer than the
+// fixed spin: each wait spins out 13 us after the last message, sleeps, and
+// the next message (published 2 us later) wakes it 45 us after that, a VM's
+// wake-up latency. Feeds `count` such messages; returns the last arrival.
+AdaptiveSpin::Clock::time_point feed_slow_wakes(AdaptiveSpin& spin,
+                                                AdaptiveSpin::Clock::time_point from, int count,
+                                                bool report_sleeps) {
+    auto when = from;
+    for (int i = 0; i < count; ++i) {
+        const auto slept_at = when + 13us;
+        if (report_sleeps) {
+            spin.sleeping_since(slept_at);
+        }
+        when = slept_at + 2us + 45us;
+        spin.arrived(when, AdaptiveSpin::Arrival::after_sleep);
+    }
+    return when;
+}
+
+} // namespace
+
+TEST_CASE("wake-up latency does not make a busy session look idle", "[transport][shm][spin]") {
+    SECTION("a short sleep counts its message from when the sleep began") {
+        AdaptiveSpin spin;
+        spin.arrived(start);
+        feed_slow_wakes(spin, start, 8, true);
+        // Periods of 13 us as the policy sees them (60 us on the clock): busy,
+        // so the next wait spins past the peer's 2 us instead of sleeping.
+        CHECK(spin.busy());
+        CHECK(spin.budget() == 52us); // periods_to_spin (4) x 13 us
+    }
+    SECTION("without the sleep's start the same session looks idle") {
+        // What the policy saw before waits reported when they began to sleep:
+        // every period inflated to 60 us by the wakes.
+        AdaptiveSpin spin;
+        spin.arrived(start);
+        feed_slow_wakes(spin, start, 8, false);
+        CHECK_FALSE(spin.busy());
+        CHECK(spin.budget() == 0ns);
+    }
+}
+
+TEST_CASE("a sleep longer than busy_period is an idle gap", "[transport][shm][spin]") {
+    // 10 000 messages a second: the wait sleeps from 13 us after a message
+    // until the next one, 100 us after it (wake-up included).
+    AdaptiveSpin spin;
+    auto when = start;
+    spin.arrived(when);
+    for (int i = 0; i < 8; ++i) {
+        spin.sleeping_since(when + 13us);
+        when += 100us;
+        spin.arrived(when, AdaptiveSpin::Arrival::after_sleep);
+    }
+    CHECK_FALSE(spin.busy());
+    CHECK(spin.budget() == 0ns);
+}
+
+TEST_CASE(
+    "a period that ends when a sleep began is never negative, and the next starts at "
+    "the arrival",
+    "[transport][shm][spin]") {
+    AdaptiveSpin spin;
+    auto when = feed(spin, start, 10us, 20);
+    REQUIRE(spin.budget() == 40us);
+    // A sleep reported as beginning before the last arrival (a clock read
+    // early): a period of zero, not a negative one (average 10 -> 7.5 us).
+    spin.sleeping_since(when - 5us);
+    spin.arrived(when + 20us, AdaptiveSpin::Arrival::after_sleep);
+    CHECK(spin.budget() == 30us);
+    CHECK(spin.last_arrival() == when + 20us);
+}

@@ -545,6 +545,9 @@ Result<ShmMessageView> ShmRegion::wait(ShmDirection direction, std::uint64_t las
         }
     }
     how = AdaptiveSpin::Arrival::after_sleep;
+    if (pacing != nullptr) {
+        pacing->sleeping_since(AdaptiveSpin::Clock::now());
+    }
     for (;;) {
         // Read the futex word before the final sequence check: a publish
         // after this read changes the word, so FUTEX_WAIT returns at once

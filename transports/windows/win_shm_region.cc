@@ -360,6 +360,9 @@ Result<WinShmMessageView> WinShmRegion::wait(std::uint64_t last_seen_seq, Deadli
         pacing->missed();
     }
     how = AdaptiveSpin::Arrival::after_sleep;
+    if (pacing != nullptr) {
+        pacing->sleeping_since(AdaptiveSpin::Clock::now());
+    }
     if (auto slept = sleep_until_published(last_seen_seq, deadline, watch); !slept) {
         return std::unexpected(slept.error());
     }
