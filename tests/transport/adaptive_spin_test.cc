@@ -198,14 +198,15 @@ AdaptiveSpin::Clock::time_point feed_slow_wakes(AdaptiveSpin& spin,
 } // namespace
 
 TEST_CASE("wake-up latency does not make a busy session look idle", "[transport][shm][spin]") {
-    SECTION("a short sleep counts its message from when the sleep began") {
+    SECTION("the wake allowance is taken off a period that a sleep ended") {
         AdaptiveSpin spin;
         spin.arrived(start);
         feed_slow_wakes(spin, start, 8, true);
-        // Periods of 13 us as the policy sees them (60 us on the clock): busy,
-        // so the next wait spins past the peer's 2 us instead of sleeping.
+        // Periods of 60 us on the clock, 20 us as the policy sees them (the
+        // wake allowance, 40 us, of each 47 us sleep taken off): busy, so the
+        // next wait spins past the peer's 2 us instead of sleeping.
         CHECK(spin.busy());
-        CHECK(spin.budget() == 52us); // periods_to_spin (4) x 13 us
+        CHECK(spin.budget() == 80us); // periods_to_spin (4) x 20 us
     }
     SECTION("without the sleep's start the same session looks idle") {
         // What the policy saw before waits reported when they began to sleep:
@@ -218,7 +219,8 @@ TEST_CASE("wake-up latency does not make a busy session look idle", "[transport]
     }
 }
 
-TEST_CASE("a sleep longer than busy_period is an idle gap", "[transport][shm][spin]") {
+TEST_CASE("a session at 10 000 messages a second stays idle despite the wake allowance",
+          "[transport][shm][spin]") {
     // 10 000 messages a second: the wait sleeps from 13 us after a message
     // until the next one, 100 us after it (wake-up included).
     AdaptiveSpin spin;
@@ -234,14 +236,15 @@ TEST_CASE("a sleep longer than busy_period is an idle gap", "[transport][shm][sp
 }
 
 TEST_CASE(
-    "a period that ends when a sleep began is never negative, and the next starts at "
-    "the arrival",
+    "a sleep longer than its period makes a period of zero, and the next starts at the "
+    "arrival",
     "[transport][shm][spin]") {
     AdaptiveSpin spin;
     auto when = feed(spin, start, 10us, 20);
     REQUIRE(spin.budget() == 40us);
     // A sleep reported as beginning before the last arrival (a clock read
-    // early): a period of zero, not a negative one (average 10 -> 7.5 us).
+    // early, longer than the period): a period of zero, not a negative one
+    // (average 10 -> 7.5 us).
     spin.sleeping_since(when - 5us);
     spin.arrived(when + 20us, AdaptiveSpin::Arrival::after_sleep);
     CHECK(spin.budget() == 30us);
