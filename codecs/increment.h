@@ -8,6 +8,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "netipc/concepts/codec.h"
+#include "netipc/force_inline.h"
 #include "netipc/wire/layout.h"
 
 namespace netipc::codecs {
@@ -69,7 +70,7 @@ struct Increment {
 
 private:
     // Forced inline, as wire::decode() is: it runs once per batch item.
-    [[gnu::always_inline]] static Result<IncrementView> decode_value(wire::Bytes in) noexcept {
+    NETIPC_FORCE_INLINE static Result<IncrementView> decode_value(wire::Bytes in) noexcept {
         auto payload = wire::decode<IncrementPayload>(in);
         if (!payload) {
             return std::unexpected(payload.error());

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "netipc/concepts/transport.h"
+#include "netipc/force_inline.h"
 #include "netipc/wire/batch.h"
 #include "netipc/wire/chunk_header.h"
 #include "netipc/wire/message_header.h"
@@ -55,9 +56,8 @@ public:
     // Inline (with the single-packet path): the caller gets the message
     // without a frame or a copy of its own.
     template <PacketConnection Connection>
-    [[gnu::always_inline]] Result<ReceivedMessage> receive(Connection& connection,
-                                                           Deadline deadline,
-                                                           const AbortSignal* abort = nullptr);
+    NETIPC_FORCE_INLINE Result<ReceivedMessage> receive(Connection& connection, Deadline deadline,
+                                                        const AbortSignal* abort = nullptr);
 
     // After a receive() that failed once the message's header had decoded
     // (payload or item count over the limits, a length that disagrees with
@@ -76,8 +76,8 @@ private:
     // buffer_) carried header_: inline, because nearly every message is one
     // packet and that path is a few compares.
     template <PacketConnection Connection>
-    [[gnu::always_inline]] Result<void> receive_body(Connection& connection, std::size_t first_len,
-                                                     Deadline deadline, const AbortSignal* abort);
+    NETIPC_FORCE_INLINE Result<void> receive_body(Connection& connection, std::size_t first_len,
+                                                  Deadline deadline, const AbortSignal* abort);
     // The continuations of a chunked message; out of line, off the
     // single-packet path.
     template <PacketConnection Connection>

@@ -14,6 +14,7 @@
 #include "framing/send_message.h"
 #include "netipc/concepts/data_plane.h"
 #include "netipc/concepts/transport.h"
+#include "netipc/force_inline.h"
 #include "netipc/negotiation.h"
 
 namespace netipc::framing {
@@ -121,11 +122,11 @@ struct Nipc {
     // Always inline, as send_message_in_place() is: every message a session
     // builds goes this way.
     template <PacketConnection Connection>
-    [[gnu::always_inline]] static Result<void> send_in_place(Connection& connection,
-                                                             const wire::MessageHeader& header,
-                                                             wire::MutableBytes message,
-                                                             std::uint32_t packet_size,
-                                                             Deadline deadline) {
+    NETIPC_FORCE_INLINE static Result<void> send_in_place(Connection& connection,
+                                                          const wire::MessageHeader& header,
+                                                          wire::MutableBytes message,
+                                                          std::uint32_t packet_size,
+                                                          Deadline deadline) {
         return send_message_in_place(connection, header, message, packet_size, deadline);
     }
 

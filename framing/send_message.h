@@ -24,6 +24,7 @@
 #include <cstring>
 
 #include "netipc/concepts/transport.h"
+#include "netipc/force_inline.h"
 #include "netipc/wire/chunk_header.h"
 #include "netipc/wire/message_header.h"
 
@@ -126,11 +127,11 @@ template <PacketConnection Connection>
 // chunk. Always inline: a one-packet message (nearly all of them) is a
 // compare, the header copy and the transport's send, in the caller's frame.
 template <PacketConnection Connection>
-[[gnu::always_inline]] inline Result<void> send_message_in_place(Connection& connection,
-                                                                 const wire::MessageHeader& header,
-                                                                 wire::MutableBytes message,
-                                                                 std::uint32_t packet_size,
-                                                                 Deadline deadline) {
+NETIPC_FORCE_INLINE inline Result<void> send_message_in_place(Connection& connection,
+                                                              const wire::MessageHeader& header,
+                                                              wire::MutableBytes message,
+                                                              std::uint32_t packet_size,
+                                                              Deadline deadline) {
     if (message.size() < wire::message_header_size
         || header.payload_len != message.size() - wire::message_header_size) {
         return fail(Errc::invalid_argument, "header payload_len differs from the payload size");

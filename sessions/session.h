@@ -39,6 +39,7 @@
 #include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/receiver_capabilities.h"
 #include "netipc/concepts/transport.h"
+#include "netipc/force_inline.h"
 #include "netipc/negotiation.h"
 #include "netipc/session_parameters.h"
 #include "netipc/wire/batch.h"
@@ -272,8 +273,8 @@ public:
         return F::send(connection_, header, payload, send_packet_size_, deadline);
     }
 
-    [[gnu::always_inline]] Result<Received> receive(Deadline deadline,
-                                                    const AbortSignal* abort = nullptr) {
+    NETIPC_FORCE_INLINE Result<Received> receive(Deadline deadline,
+                                                 const AbortSignal* abort = nullptr) {
         return receiver_.receive(connection_, deadline, abort);
     }
 
@@ -466,9 +467,9 @@ private:
     // Sends a request built in place (`message`: header room + payload) and
     // waits for the response with the same message_id. Inline into the
     // call, with the receive: a round trip is one frame here, not three.
-    [[gnu::always_inline]] Result<Received> exchange(const wire::MessageHeader& header,
-                                                     wire::MutableBytes message, Deadline deadline,
-                                                     const AbortSignal* abort) {
+    NETIPC_FORCE_INLINE Result<Received> exchange(const wire::MessageHeader& header,
+                                                  wire::MutableBytes message, Deadline deadline,
+                                                  const AbortSignal* abort) {
         if (auto within = within_outgoing_limits(header); !within) {
             return std::unexpected(within.error());
         }

@@ -21,6 +21,7 @@
 #include <boost/hana.hpp>
 
 #include "netipc/error.h"
+#include "netipc/force_inline.h"
 #include "netipc/wire/bytes.h"
 
 namespace netipc::wire {
@@ -138,8 +139,7 @@ constexpr std::size_t wire_offset(Name name) {
 // the Result returned through memory cost more than the fields' own loads
 // and stores.
 template <WireLayout S>
-[[gnu::always_inline]] inline Result<std::size_t> encode(const S& value,
-                                                         MutableBytes out) noexcept {
+NETIPC_FORCE_INLINE inline Result<std::size_t> encode(const S& value, MutableBytes out) noexcept {
     if (out.size() < wire_size<S>) {
         return fail(Errc::overflow, "buffer too small for the fixed layout");
     }
@@ -166,7 +166,7 @@ void encode_unchecked(const S& value, std::byte* out) noexcept {
 // so the first offending field decides the error. Trailing bytes are ignored:
 // the layouts here are fixed prefixes of larger payloads.
 template <WireLayout S>
-[[gnu::always_inline]] inline Result<S> decode(Bytes in) noexcept {
+NETIPC_FORCE_INLINE inline Result<S> decode(Bytes in) noexcept {
     if (in.size() < wire_size<S>) {
         return fail(Errc::truncated, "input shorter than the fixed layout");
     }

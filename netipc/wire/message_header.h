@@ -8,6 +8,7 @@
 
 #include <boost/hana/define_struct.hpp>
 
+#include "netipc/force_inline.h"
 #include "netipc/wire/constants.h"
 #include "netipc/wire/layout.h"
 
@@ -94,8 +95,8 @@ static_assert(offsetof(detail::MessageHeaderImage, message_id)
 // Writes `header`'s 32 wire bytes at `out` (which has room for them): the
 // same bytes as wire::encode_unchecked(header, out), in one copy. Always
 // inline: every message sent passes here.
-[[gnu::always_inline]] inline void encode_message_header(const MessageHeader& header,
-                                                         std::byte* out) noexcept {
+NETIPC_FORCE_INLINE inline void encode_message_header(const MessageHeader& header,
+                                                      std::byte* out) noexcept {
     const detail::MessageHeaderImage image{
         .magic = message_magic,
         .version = envelope_version,
@@ -124,7 +125,7 @@ struct DirectionalLimits {
 // magic, version, header_len, and kind in REQUEST..CONTROL, in that order
 // (the first offending field decides the error, as wire::decode<> does).
 // Always inline, and one 32-byte copy: every received message passes here.
-[[gnu::always_inline]] inline Result<MessageHeader> decode_message_header(Bytes in) noexcept {
+NETIPC_FORCE_INLINE inline Result<MessageHeader> decode_message_header(Bytes in) noexcept {
     if (in.size() < message_header_size) {
         return fail(Errc::truncated, "input shorter than the fixed layout");
     }
@@ -162,8 +163,8 @@ struct DirectionalLimits {
 // Checks a decoded header against the negotiated directional limits:
 // payload_len and item_count must not exceed them (Errc::limit_exceeded).
 // Always inline: every message sent or received passes here.
-[[gnu::always_inline]] inline Result<void> check_limits(const MessageHeader& header,
-                                                        const DirectionalLimits& limits) noexcept {
+NETIPC_FORCE_INLINE inline Result<void> check_limits(const MessageHeader& header,
+                                                     const DirectionalLimits& limits) noexcept {
     // A whole message (header + payload) must be describable by the chunk
     // header's u32 total_message_len, whatever the negotiated ceiling.
     if (header.payload_len > max_message_payload) {

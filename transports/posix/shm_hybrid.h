@@ -60,6 +60,7 @@
 #include "netipc/concepts/idle_check.h"
 #include "netipc/concepts/peer_credentials.h"
 #include "netipc/concepts/transport.h"
+#include "netipc/force_inline.h"
 #include "netipc/wire/constants.h"
 #include "transports/interrupt_flag.h"
 #include "transports/posix/endpoint.h"
@@ -90,8 +91,8 @@ public:
         // Inline, with the region's halves functions of their own: a session
         // that runs on the baseline pays two compares here and calls the
         // baseline straight from its own frame.
-        [[gnu::always_inline]] Result<void> send_packet(std::span<const wire::Bytes> pieces,
-                                                        Deadline deadline) {
+        NETIPC_FORCE_INLINE Result<void> send_packet(std::span<const wire::Bytes> pieces,
+                                                     Deadline deadline) {
             if (interrupted_.raised()) {
                 return fail(Errc::disconnected, "the connection was interrupted");
             }
@@ -101,9 +102,9 @@ public:
             return publish(pieces);
         }
 
-        [[gnu::always_inline]] Result<std::size_t> receive_packet(wire::MutableBytes out,
-                                                                  Deadline deadline,
-                                                                  const AbortSignal* abort) {
+        NETIPC_FORCE_INLINE Result<std::size_t> receive_packet(wire::MutableBytes out,
+                                                               Deadline deadline,
+                                                               const AbortSignal* abort) {
             if (interrupted_.raised()) {
                 return fail(Errc::disconnected, "the connection was interrupted");
             }

@@ -18,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "netipc/force_inline.h"
 #include "netipc/posix/wait.h"
 
 namespace netipc::transports {
@@ -108,8 +109,9 @@ std::unexpected<Error> descriptor_failure(int error, const DescriptorFailureText
 // SEQPACKET recv() return the packet's real length (Linux 3.4+), which is
 // how a packet longer than `out` shows. No control buffer: descriptors a
 // peer might pass are closed by the kernel.
-[[gnu::always_inline]] inline std::optional<Result<std::size_t>> receive_once(
-    int fd, wire::MutableBytes out, int flags) {
+NETIPC_FORCE_INLINE inline std::optional<Result<std::size_t>> receive_once(int fd,
+                                                                           wire::MutableBytes out,
+                                                                           int flags) {
     const ssize_t received = ::recv(fd, out.data(), out.size(), flags | MSG_TRUNC);
     if (received >= 0) {
         if (static_cast<std::size_t>(received) > out.size()) {

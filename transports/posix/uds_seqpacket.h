@@ -56,6 +56,7 @@
 #include "netipc/concepts/transport.h"
 #include "netipc/deadline.h"
 #include "netipc/error.h"
+#include "netipc/force_inline.h"
 #include "netipc/peer_identity.h"
 #include "netipc/posix/unique_fd.h"
 #include "netipc/wire/bytes.h"
@@ -139,8 +140,8 @@ public:
         // safely (use poll()).
         // Inline: the usual receive decides with a clock read and two
         // compares; anything else goes to rearm_receive_timeout().
-        [[gnu::always_inline]] Result<bool> arm_receive_timeout(Deadline deadline,
-                                                                std::chrono::microseconds cap);
+        NETIPC_FORCE_INLINE Result<bool> arm_receive_timeout(Deadline deadline,
+                                                             std::chrono::microseconds cap);
         // arm_receive_timeout() when the armed value is not known to fit a
         // deadline `left_exact` away.
         Result<bool> rearm_receive_timeout(Deadline::Clock::duration left_exact,
