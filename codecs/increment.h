@@ -42,6 +42,10 @@ struct Increment {
     static constexpr wire::MethodCode method = wire::MethodCode::increment;
     static constexpr bool batchable = true;
     static constexpr std::size_t payload_size = wire::wire_size<IncrementPayload>;
+    // FixedSizePayloads: both directions are one u64, so batches are laid
+    // out in one pass.
+    static constexpr std::size_t fixed_request_size = payload_size;
+    static constexpr std::size_t fixed_response_size = payload_size;
 
     using Request = std::uint64_t;
     using RequestView = IncrementView;
@@ -87,5 +91,6 @@ inline Result<std::size_t> IncrementBuilder::finish() noexcept {
 }
 
 static_assert(Codec<Increment>);
+static_assert(FixedSizePayloads<Increment>);
 
 } // namespace netipc::codecs

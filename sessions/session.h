@@ -181,19 +181,9 @@ public:
             return {};
         }
         const wire::MutableBytes message = outgoing_message();
-        auto batch = wire::BatchBuilder::sized(message.subspan(F::header_room), count);
-        for (const auto& request : requests) {
-            auto slot = batch.reserve(C::request_size(request));
-            if (!slot) {
-                return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
-            }
-            if (auto encoded = C::encode_request(request, *slot); !encoded) {
-                return std::unexpected(encoded.error());
-            }
-        }
-        auto length = batch.finish();
+        auto length = encode_request_batch(requests, message.subspan(F::header_room));
         if (!length) {
-            return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
+            return std::unexpected(length.error());
         }
         const std::uint64_t message_id = next_message_id_++;
         auto header =
@@ -503,8 +493,11 @@ private:
         }
     }
 
+    // Also answers each item of a batch: forced inline, so the handler and
+    // the codec inline into the per-item loop.
     template <class Handler>
-    Answer answer_single(wire::Bytes payload, Handler& handler, wire::MutableBytes room) {
+    NETIPC_FORCE_INLINE Answer answer_single(wire::Bytes payload, Handler& handler,
+                                             wire::MutableBytes room) {
         auto view = C::decode_request(payload);
         if (!view) {
             return malformed(view.error());
@@ -544,35 +537,93 @@ private:
         if (!items) {
             return malformed(items.error());
         }
-        auto batch = wire::BatchBuilder::sized(room, items->size());
-        for (std::uint32_t i = 0; i < items->size(); ++i) {
-            auto view = C::decode_request((*items)[i]);
-            if (!view) {
-                return malformed(view.error());
+        if constexpr (FixedSizePayloads<C>) {
+            // Every response has one size: the whole layout up front, and
+            // each item built straight into its fixed place.
+            auto batch = wire::UniformBatch<C::fixed_response_size>::lay_out(room, items->size());
+            if (!batch) {
+                return not_built(batch.error());
             }
-            // Each item is built in place: the builder gets all the room
-            // left in the batch, and the batch records what it wrote.
-            auto room = batch.open_item();
-            if (!room) {
-                return not_built(room.error());
+            for (std::uint32_t i = 0; i < items->size(); ++i) {
+                auto length = answer_single((*items)[i], handler, batch->item(i));
+                if (!length) {
+                    return length;
+                }
+                if (*length != C::fixed_response_size) {
+                    return not_built(off_fixed_size().error());
+                }
             }
-            typename C::ResponseBuilder builder{*room};
-            if (auto handled = handler(*view, builder); !handled) {
-                return not_built_or_failed(handled.error());
+            return batch->payload_length();
+        } else {
+            auto batch = wire::BatchBuilder::sized(room, items->size());
+            for (std::uint32_t i = 0; i < items->size(); ++i) {
+                // Each item is built in place: the builder gets all the room
+                // left in the batch, and the batch records what it wrote.
+                auto item_room = batch.open_item();
+                if (!item_room) {
+                    return not_built(item_room.error());
+                }
+                auto length = answer_single((*items)[i], handler, *item_room);
+                if (!length) {
+                    return length;
+                }
+                if (auto committed = batch.commit_item(*length); !committed) {
+                    return not_built(committed.error());
+                }
             }
-            auto length = builder.finish();
+            auto length = batch.finish();
             if (!length) {
                 return not_built(length.error());
             }
-            if (auto committed = batch.commit_item(*length); !committed) {
-                return not_built(committed.error());
+            return *length;
+        }
+    }
+
+    // Lays out the batch of `requests` in `room` (the payload part of the
+    // outgoing message); the payload length.
+    static Result<std::size_t> encode_request_batch(std::span<const typename C::Request> requests,
+                                                    wire::MutableBytes room) {
+        const auto count = static_cast<std::uint32_t>(requests.size());
+        if constexpr (FixedSizePayloads<C>) {
+            auto batch = wire::UniformBatch<C::fixed_request_size>::lay_out(room, count);
+            if (!batch) {
+                return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
             }
+            for (std::uint32_t i = 0; i < count; ++i) {
+                auto encoded = C::encode_request(requests[i], batch->item(i));
+                if (!encoded) {
+                    return std::unexpected(encoded.error());
+                }
+                if (*encoded != C::fixed_request_size) {
+                    return off_fixed_size();
+                }
+            }
+            return batch->payload_length();
+        } else {
+            auto batch = wire::BatchBuilder::sized(room, count);
+            for (const auto& request : requests) {
+                auto slot = batch.reserve(C::request_size(request));
+                if (!slot) {
+                    return fail(Errc::message_too_large,
+                                "batch exceeds the request payload ceiling");
+                }
+                if (auto encoded = C::encode_request(request, *slot); !encoded) {
+                    return std::unexpected(encoded.error());
+                }
+            }
+            auto length = batch.finish();
+            if (!length) {
+                return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
+            }
+            return *length;
         }
-        auto length = batch.finish();
-        if (!length) {
-            return not_built(length.error());
-        }
-        return *length;
+    }
+
+    // A codec that claims FixedSizePayloads built a payload of another size:
+    // its batch layout would be wrong, so nothing is sent.
+    static std::unexpected<Error> off_fixed_size() {
+        return fail(Errc::invalid_argument,
+                    "the codec built a payload of another size than it declares fixed");
     }
 
     Connection connection_;

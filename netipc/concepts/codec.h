@@ -22,10 +22,21 @@
 //
 // Views are named ...View and are valid only while the bytes they were
 // decoded from stay alive and unchanged; copy with to_owned() to keep them.
+//
+// Optional capability, used by Session when modelled:
+//
+// FixedSizePayloads<C>: every request encodes to exactly
+//   C::fixed_request_size bytes, and every response a ResponseBuilder
+//   finishes is exactly C::fixed_response_size bytes (both constant
+//   expressions). A batch of such a method is laid out in one pass (the
+//   whole directory, then the items at a fixed stride) instead of item by
+//   item; the bytes on the wire are the same. Decoders still accept
+//   whatever sizes the peer sends, as before.
 #pragma once
 
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 #include "netipc/error.h"
 #include "netipc/wire/bytes.h"
@@ -52,5 +63,12 @@ concept Codec = requires {
     { C::to_owned(response_view) } -> std::same_as<typename C::OwnedResponse>;
     { builder.finish() } -> std::same_as<Result<std::size_t>>;
 } && std::constructible_from<typename C::ResponseBuilder, wire::MutableBytes>;
+
+template <class C>
+concept FixedSizePayloads = Codec<C> && requires {
+    // Constant expressions: the batch layout is chosen at compile time.
+    typename std::integral_constant<std::size_t, C::fixed_request_size>;
+    typename std::integral_constant<std::size_t, C::fixed_response_size>;
+};
 
 } // namespace netipc

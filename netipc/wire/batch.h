@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <span>
 
 #include "netipc/wire/packed_directory.h"
 
@@ -65,6 +67,53 @@ private:
 
     PackedDirectoryWriter writer_;
     std::uint32_t max_items_;
+};
+
+// A batch of `item_count` items of exactly ItemLength bytes each, laid out in
+// one pass: the whole directory is written up front and item i sits at a
+// fixed stride, so filling an item is a plain store with no per-item
+// bookkeeping. The payload is the one a BatchBuilder makes of the same
+// items, byte for byte. For codecs with FixedSizePayloads
+// (concepts/codec.h). Writes nothing outside `out`.
+template <std::size_t ItemLength>
+class UniformBatch {
+public:
+    static constexpr std::size_t stride = align8(ItemLength);
+
+    // Errc::overflow when the directory and the items do not fit `out`, or
+    // the packed area outgrows the u32 offsets.
+    static Result<UniformBatch> lay_out(MutableBytes out, std::uint32_t item_count) noexcept {
+        const std::size_t directory_len = std::size_t{item_count} * directory_entry_size;
+        const std::uint64_t packed_len = std::uint64_t{item_count} * stride;
+        if (directory_len > out.size() || packed_len > out.size() - directory_len
+            || packed_len > std::numeric_limits<std::uint32_t>::max()) {
+            return fail(Errc::overflow, "no room for the batch in the buffer");
+        }
+        std::byte* directory = out.data();
+        for (std::uint32_t i = 0; i < item_count; ++i) {
+            encode_unchecked(DirectoryEntry{static_cast<std::uint32_t>(i * stride),
+                                            static_cast<std::uint32_t>(ItemLength)},
+                             directory + std::size_t{i} * directory_entry_size);
+        }
+        if constexpr (stride != ItemLength) {
+            // The padding behind each item is zero; the items overwrite the rest.
+            std::memset(directory + directory_len, 0, packed_len);
+        }
+        return UniformBatch(directory + directory_len, directory_len + packed_len);
+    }
+
+    // Item `index` (< the item count): where its ItemLength bytes go.
+    [[nodiscard]] std::span<std::byte, ItemLength> item(std::uint32_t index) const noexcept {
+        return std::span<std::byte, ItemLength>(items_ + std::size_t{index} * stride, ItemLength);
+    }
+    // The payload length: directory, items and padding.
+    [[nodiscard]] std::size_t payload_length() const noexcept { return length_; }
+
+private:
+    UniformBatch(std::byte* items, std::size_t length) noexcept : items_(items), length_(length) {}
+
+    std::byte* items_;
+    std::size_t length_;
 };
 
 // Zero-copy access to the items of a received batch payload. Borrows the

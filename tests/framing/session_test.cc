@@ -734,6 +734,55 @@ TEST_CASE("a handler failing on one item of a batch fails the whole batch as INT
     CHECK(server.join() == Errc::not_found);
 }
 
+namespace {
+// INCREMENT declaring the wrong FixedSizePayloads sizes: its payloads are
+// 8 bytes, it claims 16. A batch laid out for 16-byte items would carry a
+// directory that does not describe its items, so Session must refuse it.
+struct IncrementClaimingSixteen : codecs::Increment {
+    static constexpr std::size_t fixed_request_size = 16;
+    static constexpr std::size_t fixed_response_size = 16;
+};
+static_assert(FixedSizePayloads<IncrementClaimingSixteen>);
+} // namespace
+
+TEST_CASE("a request batch off its codec's fixed size is refused before anything is sent",
+          "[session][batch]") {
+    ServerThread<codecs::Increment, decltype(increment_handler())> server(
+        "batch-off-size", 4096, server_config(), 1, increment_handler());
+    auto session = LoopbackSession<IncrementClaimingSixteen>::connect({"batch-off-size", 4096},
+                                                                      client_config(), soon());
+    REQUIRE(session.has_value());
+    const std::size_t sent_after_handshake = session->connection().packets_sent();
+    const std::array<std::uint64_t, 3> requests{1, 2, 3};
+    int answered = 0;
+    const auto batch = session->call_batch(
+        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+    REQUIRE_FALSE(batch.has_value());
+    CHECK(batch.error().code == Errc::invalid_argument);
+    CHECK(answered == 0);
+    CHECK(session->connection().packets_sent() == sent_after_handshake);
+    // A local error: the session is still usable.
+    CHECK(session->call(41, soon())->value == 42);
+    CHECK_FALSE(server.join().has_value());
+}
+
+TEST_CASE("a response batch off its codec's fixed size is answered INTERNAL_ERROR",
+          "[session][batch]") {
+    ServerThread<IncrementClaimingSixteen, decltype(increment_handler())> server(
+        "batch-off-size-response", 4096, server_config(), 1, increment_handler());
+    auto session = LoopbackSession<codecs::Increment>::connect({"batch-off-size-response", 4096},
+                                                               client_config(), soon());
+    REQUIRE(session.has_value());
+    const std::array<std::uint64_t, 3> requests{1, 2, 3};
+    int answered = 0;
+    const auto batch = session->call_batch(
+        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+    REQUIRE_FALSE(batch.has_value());
+    CHECK(batch.error().code == Errc::internal);
+    CHECK(answered == 0);
+    CHECK(server.join() == Errc::invalid_argument);
+}
+
 TEST_CASE("a batch with one malformed item is answered BAD_ENVELOPE by its message_id",
           "[session][batch]") {
     auto listener = LoopbackTransport::listen({"batch-malformed", 4096}).value();

@@ -516,3 +516,106 @@ TEST_CASE("open_item on a growing builder grows its directory first", "[wire]") 
         REQUIRE(increment_value((*view)[i]) == i);
     }
 }
+
+// --- UniformBatch: the one-pass layout for fixed-size items -----------------
+
+namespace {
+
+// Item i of a uniform test batch: ItemLength bytes of the value i + 1.
+template <std::size_t ItemLength>
+Buffer uniform_item(std::uint32_t index) {
+    return Buffer(ItemLength, static_cast<std::byte>(index + 1));
+}
+
+// The batch BatchBuilder makes of `count` uniform test items.
+template <std::size_t ItemLength>
+Buffer packed_reference(std::uint32_t count) {
+    std::vector<Buffer> items;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        items.push_back(uniform_item<ItemLength>(i));
+    }
+    Buffer out(std::size_t{count} * (8 + align8(ItemLength)) + 64);
+    auto length = build_batch(out, items);
+    REQUIRE_OK(length);
+    out.resize(*length);
+    return out;
+}
+
+// Lays out `count` uniform test items over a buffer of junk bytes; the
+// payload, and checks that nothing past it was written.
+template <std::size_t ItemLength>
+Buffer uniform_batch(std::uint32_t count) {
+    constexpr std::byte junk{0xAA};
+    Buffer out(std::size_t{count} * (8 + align8(ItemLength)) + 64, junk);
+    auto batch = UniformBatch<ItemLength>::lay_out(out, count);
+    REQUIRE_OK(batch);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const Buffer item = uniform_item<ItemLength>(i);
+        std::ranges::copy(item, batch->item(i).begin());
+    }
+    const std::size_t length = batch->payload_length();
+    REQUIRE(
+        std::ranges::all_of(Bytes(out).subspan(length), [&](std::byte b) { return b == junk; }));
+    out.resize(length);
+    return out;
+}
+
+template <std::size_t ItemLength>
+void require_uniform_matches_packed() {
+    for (const std::uint32_t count : {0U, 1U, 2U, 3U, 100U}) {
+        CAPTURE(ItemLength, count);
+        REQUIRE(test::to_hex(uniform_batch<ItemLength>(count))
+                == test::to_hex(packed_reference<ItemLength>(count)));
+    }
+}
+
+} // namespace
+
+TEST_CASE("a uniform batch is byte for byte the batch BatchBuilder makes", "[wire]") {
+    SECTION("8-byte items: no padding") {
+        require_uniform_matches_packed<8>();
+    }
+    SECTION("5-byte items: zero padding behind each, over junk bytes") {
+        require_uniform_matches_packed<5>();
+    }
+    SECTION("12-byte items") {
+        require_uniform_matches_packed<12>();
+    }
+    SECTION("empty items") {
+        require_uniform_matches_packed<0>();
+    }
+}
+
+TEST_CASE("a uniform batch parses back into its items", "[wire]") {
+    const Buffer payload = uniform_batch<5>(40);
+    auto view = BatchView::parse(payload, 40);
+    REQUIRE_OK(view);
+    for (std::uint32_t i = 0; i < 40; ++i) {
+        REQUIRE(test::to_hex((*view)[i]) == test::to_hex(uniform_item<5>(i)));
+    }
+}
+
+TEST_CASE("a uniform batch refuses a buffer it does not fit, and writes nothing", "[wire]") {
+    constexpr std::uint32_t count = 10;
+    constexpr std::size_t exact = count * (8 + 16);
+    SECTION("exactly the payload size fits") {
+        Buffer out(exact);
+        auto batch = UniformBatch<12>::lay_out(out, count);
+        REQUIRE_OK(batch);
+        REQUIRE(batch->payload_length() == exact);
+    }
+    SECTION("one byte less: the items do not fit") {
+        Buffer out(exact - 1, std::byte{0xAA});
+        REQUIRE_ERRC(UniformBatch<12>::lay_out(out, count), Errc::overflow);
+        REQUIRE(std::ranges::all_of(out, [](std::byte b) { return b == std::byte{0xAA}; }));
+    }
+    SECTION("not even the directory fits") {
+        Buffer out(count * 8 - 1);
+        REQUIRE_ERRC(UniformBatch<12>::lay_out(out, count), Errc::overflow);
+    }
+    SECTION("an empty buffer takes an empty batch only") {
+        Buffer out;
+        REQUIRE_OK(UniformBatch<8>::lay_out(out, 0));
+        REQUIRE_ERRC(UniformBatch<8>::lay_out(out, 1), Errc::overflow);
+    }
+}

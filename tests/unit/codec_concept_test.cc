@@ -133,6 +133,20 @@ struct EchoWithIntegerMethod : EchoCodec {
     static constexpr int method = 1;
 };
 
+// The FixedSizePayloads capability: the double with constant sizes has it;
+// with sizes that are not constant expressions it does not.
+struct FixedEchoCodec : EchoCodec {
+    static constexpr std::size_t fixed_request_size = 1;
+    static constexpr std::size_t fixed_response_size = 1;
+};
+struct EchoWithRuntimeSizes : EchoCodec {
+    static inline std::size_t fixed_request_size = 1;  // NOLINT: deliberately not constant
+    static inline std::size_t fixed_response_size = 1; // NOLINT: deliberately not constant
+};
+struct EchoWithRequestSizeOnly : EchoCodec {
+    static constexpr std::size_t fixed_request_size = 1;
+};
+
 static_assert(Codec<codecs::Increment>);
 static_assert(Codec<codecs::StringReverse>);
 static_assert(Codec<codecs::CgroupsSnapshot>);
@@ -191,6 +205,19 @@ TEST_CASE("Codec concept: each near-miss is rejected", "[concept]") {
     STATIC_REQUIRE_FALSE(Codec<EchoWithoutOwnedResponse>);
     STATIC_REQUIRE_FALSE(Codec<EchoWithIntegerMethod>);
     STATIC_REQUIRE_FALSE(Codec<int>);
+}
+
+TEST_CASE("FixedSizePayloads: constant sizes in both directions, or not at all", "[concept]") {
+    STATIC_REQUIRE(FixedSizePayloads<codecs::Increment>);
+    STATIC_REQUIRE(codecs::Increment::fixed_request_size == codecs::Increment::payload_size);
+    STATIC_REQUIRE(FixedSizePayloads<FixedEchoCodec>);
+    STATIC_REQUIRE_FALSE(FixedSizePayloads<codecs::StringReverse>);
+    STATIC_REQUIRE_FALSE(FixedSizePayloads<codecs::CgroupsSnapshot>);
+    STATIC_REQUIRE_FALSE(FixedSizePayloads<EchoCodec>);
+    STATIC_REQUIRE_FALSE(FixedSizePayloads<EchoWithRuntimeSizes>);
+    STATIC_REQUIRE_FALSE(FixedSizePayloads<EchoWithRequestSizeOnly>);
+    // Still a Codec first: the sizes alone do not make one.
+    STATIC_REQUIRE_FALSE(FixedSizePayloads<EchoTypes>);
 }
 
 TEST_CASE("Codec concept: generic request round trip on every codec", "[concept]") {

@@ -365,6 +365,15 @@ VECTOR_TEST(batch_increment_1_2_3, "batch of INCREMENT 1, 2, 3") {
     REQUIRE_OK(length);
     require_same_bytes(test::first_bytes(out, *length), vector.bytes());
 
+    // The one-pass layout of a fixed-size codec's batches makes the same bytes.
+    Buffer uniform_out(256, std::byte{0xAA});
+    auto uniform = UniformBatch<Increment::fixed_request_size>::lay_out(uniform_out, 3);
+    REQUIRE_OK(uniform);
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        REQUIRE_OK(Increment::encode_request(i + 1, uniform->item(i)));
+    }
+    require_same_bytes(test::first_bytes(uniform_out, uniform->payload_length()), vector.bytes());
+
     const std::vector<std::byte> image = vector.bytes();
     auto view = BatchView::parse(image, 3);
     REQUIRE_OK(view);
