@@ -145,6 +145,62 @@ Result<std::size_t> PackedDirectoryWriter::finish(TailPadding padding) noexcept 
     return end;
 }
 
+namespace {
+
+bool is_misaligned(const DirectoryEntry& entry) noexcept {
+    return entry.offset % item_alignment != 0;
+}
+bool ends_past(const DirectoryEntry& entry, std::uint32_t limit) noexcept {
+    return std::uint64_t{entry.offset} + entry.length > limit;
+}
+
+// Four u32 lanes (two entries), in the vector extension g++ and clang
+// share: plain SSE2 on any x86-64 (wider generic vectors are split badly
+// without AVX). The directory check below takes four entries per step
+// without a branch, at about half the instructions of a scalar loop.
+using U32x4 = std::uint32_t __attribute__((vector_size(16)));
+constexpr std::uint32_t entries_per_vector = sizeof(U32x4) / directory_entry_size;
+constexpr std::uint32_t entries_per_step = 2 * entries_per_vector;
+
+// The lanes of two entries {offset, length, offset, length} that are bad:
+// all ones where an entry's end wraps the u32 or passes `limits`.
+U32x4 bad_lanes(U32x4 pair, U32x4 limits) noexcept {
+    // Each lane plus its neighbour: both lanes of an entry hold its end.
+    const U32x4 end = pair + __builtin_shufflevector(pair, pair, 1, 0, 3, 2);
+    // The comparisons give -1 or 0 per lane; an end below the lane's own
+    // value wrapped the u32.
+    return __builtin_convertvector(end < pair, U32x4)
+           | __builtin_convertvector(end > limits, U32x4);
+}
+
+// Whether any of the first `count` entries at `entries` is misaligned or
+// ends past `limit` (a u32, so an end that wraps a u32 is past it).
+bool any_bad_entry(const std::byte* entries, std::uint32_t count, std::uint32_t limit) noexcept {
+    const U32x4 limits = U32x4{} + limit;
+    U32x4 offset_bits{};
+    U32x4 bad{};
+    std::uint32_t i = 0;
+    for (; i + entries_per_step <= count; i += entries_per_step) {
+        U32x4 first;
+        U32x4 second;
+        const std::byte* step = entries + std::size_t{i} * directory_entry_size;
+        std::memcpy(&first, step, sizeof(first));
+        std::memcpy(&second, step + sizeof(first), sizeof(second));
+        offset_bits |= first | second;
+        bad |= bad_lanes(first, limits) | bad_lanes(second, limits);
+    }
+    bool rest_bad = false; // the last count % 4 entries, one by one
+    for (; i < count; ++i) {
+        const auto entry = load<DirectoryEntry>(entries + std::size_t{i} * directory_entry_size);
+        rest_bad |= is_misaligned(entry) || ends_past(entry, limit);
+    }
+    // Lanes 1 and 3 hold lengths, which need no alignment.
+    const std::uint32_t offsets = offset_bits[0] | offset_bits[2];
+    return offsets % item_alignment != 0 || (bad[0] | bad[1] | bad[2] | bad[3]) != 0 || rest_bad;
+}
+
+} // namespace
+
 Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
                                                        std::uint32_t item_count) noexcept {
     const std::size_t directory_len = std::size_t{item_count} * directory_entry_size;
@@ -155,18 +211,12 @@ Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
     view.directory_ = region.first(directory_len);
     view.packed_ = region.subspan(directory_len);
     view.item_count_ = item_count;
-    // Batches are parsed once per message on both sides, so this loop runs
-    // for every item: it only accumulates whether any entry is bad, without
-    // a branch per entry, and a bad directory (the rare case) is walked
-    // again to name its first fault.
-    std::uint32_t offset_bits = 0;
-    bool past_end = false;
-    for (std::uint32_t i = 0; i < item_count; ++i) {
-        const auto entry = load<DirectoryEntry>(view.directory_.data() + i * directory_entry_size);
-        offset_bits |= entry.offset;
-        past_end |= std::uint64_t{entry.offset} + entry.length > view.packed_.size();
-    }
-    if (offset_bits % item_alignment != 0 || past_end) [[unlikely]] {
+    // Batches are parsed once per message on both sides, so this check runs
+    // for every item: it only finds whether any entry is bad, without a
+    // branch per entry, and a bad directory (the rare case) is walked again
+    // to name its first fault.
+    const bool bad = any_bad_entry(view.directory_.data(), item_count, view.packed_limit());
+    if (bad) [[unlikely]] {
         return std::unexpected(view.first_fault());
     }
     return view;
@@ -175,14 +225,16 @@ Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
 Error PackedDirectoryView::first_fault() const noexcept {
     for (std::uint32_t i = 0; i < item_count_; ++i) {
         const auto entry = load<DirectoryEntry>(directory_.data() + i * directory_entry_size);
-        if (entry.offset % item_alignment != 0) {
+        if (is_misaligned(entry)) {
             return fail(Errc::bad_alignment, "item offset is not a multiple of 8").error();
         }
-        if (std::uint64_t{entry.offset} + entry.length > packed_.size()) {
+        if (ends_past(entry, packed_limit())) {
             return fail(Errc::out_of_bounds, "item extends past the packed item area").error();
         }
     }
-    std::unreachable(); // parse() saw a bad entry, so the walk returned
+    // Not reached: parse() saw a bad entry, so the walk returned. Should the
+    // two checks ever disagree, the directory is still refused.
+    return fail(Errc::out_of_bounds, "item directory refused").error();
 }
 
 } // namespace netipc::wire

@@ -15,6 +15,7 @@
 // images show.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -167,7 +168,7 @@ public:
     // Validates `region` (which starts at the first directory entry) for
     // `item_count` items: the directory must fit (Errc::bad_item_count), and
     // every entry must be 8-aligned (Errc::bad_alignment) and inside the
-    // packed area (Errc::out_of_bounds).
+    // packed area and the u32 offset range (Errc::out_of_bounds).
     static Result<PackedDirectoryView> parse(Bytes region, std::uint32_t item_count) noexcept;
 
     [[nodiscard]] std::uint32_t size() const noexcept { return item_count_; }
@@ -181,6 +182,12 @@ public:
 private:
     // The first bad entry's error, in directory order (parse() found one).
     [[nodiscard]] Error first_fault() const noexcept;
+    // Where items must end: the packed area, and never past the u32 offset
+    // range (the writer never places an item there either).
+    [[nodiscard]] std::uint32_t packed_limit() const noexcept {
+        return static_cast<std::uint32_t>(
+            std::min<std::size_t>(packed_.size(), std::numeric_limits<std::uint32_t>::max()));
+    }
 
     Bytes directory_;
     Bytes packed_;

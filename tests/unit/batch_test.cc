@@ -286,6 +286,51 @@ TEST_CASE("batch view names the first faulty entry in directory order", "[wire]"
     }
 }
 
+TEST_CASE("batch view finds a bad entry at any position of any directory size", "[wire]") {
+    // The directory check takes entries two at a time (one vector, each
+    // entry in its own lanes) and an odd count's last one alone: every
+    // position, of even and odd counts, must catch every fault.
+    for (std::uint32_t count = 1; count <= 9; ++count) {
+        std::vector<Buffer> items;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            items.push_back(increment_item(i));
+        }
+        Buffer clean(std::size_t{count} * 16);
+        REQUIRE_OK(build_batch(clean, items));
+        REQUIRE_OK(BatchView::parse(clean, count));
+        const std::uint32_t packed_size = count * 8;
+        for (std::uint32_t bad = 0; bad < count; ++bad) {
+            CAPTURE(count, bad);
+            const std::size_t entry = std::size_t{bad} * 8;
+            const std::uint32_t offset = bad * 8;
+            Buffer out = clean;
+            SECTION("misaligned") {
+                test::patch<std::uint32_t>(out, entry, offset + 4);
+                test::patch<std::uint32_t>(out, entry + 4, 0);
+                REQUIRE_ERRC(BatchView::parse(out, count), Errc::bad_alignment);
+            }
+            SECTION("one byte past the end") {
+                test::patch<std::uint32_t>(out, entry + 4, packed_size - offset + 1);
+                REQUIRE_ERRC(BatchView::parse(out, count), Errc::out_of_bounds);
+            }
+            SECTION("exactly to the end is fine") {
+                test::patch<std::uint32_t>(out, entry + 4, packed_size - offset);
+                REQUIRE_OK(BatchView::parse(out, count));
+            }
+            SECTION("offset + length wraps a u32") {
+                test::patch<std::uint32_t>(out, entry, 0xFFFFFFF8U);
+                test::patch<std::uint32_t>(out, entry + 4, 16); // ends at 8 in u32 arithmetic
+                REQUIRE_ERRC(BatchView::parse(out, count), Errc::out_of_bounds);
+            }
+            SECTION("offset past the end with length zero") {
+                test::patch<std::uint32_t>(out, entry, packed_size + 8);
+                test::patch<std::uint32_t>(out, entry + 4, 0);
+                REQUIRE_ERRC(BatchView::parse(out, count), Errc::out_of_bounds);
+            }
+        }
+    }
+}
+
 TEST_CASE("batch view at() rejects an index past the end", "[wire]") {
     Buffer out(48);
     REQUIRE_OK(build_batch(out, {increment_item(1), increment_item(2), increment_item(3)}));
