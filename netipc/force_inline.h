@@ -10,8 +10,16 @@
 // than the tests.
 #pragma once
 
+// NETIPC_FORCE_INLINE_LAMBDA goes between a lambda's parameter list and its
+// body, for the per-field lambdas of the wire layouts: once their caller
+// has grown past g++'s inlining budget (a batch loop with everything in
+// it forced inline), g++ leaves each of them out of line, a call per field
+// of every item.
+
 #if defined(NETIPC_COVERAGE_BUILD)
 #define NETIPC_FORCE_INLINE
+#define NETIPC_FORCE_INLINE_LAMBDA
 #else
 #define NETIPC_FORCE_INLINE [[gnu::always_inline]]
+#define NETIPC_FORCE_INLINE_LAMBDA __attribute__((always_inline))
 #endif

@@ -167,8 +167,13 @@ public:
                                                      Milliseconds timeout = Milliseconds{0})
         requires CodecType::batchable && std::default_initializable<ResponseView>
     {
-        // A retried attempt overwrites every answer: only a whole one is kept.
-        batch_answers_.resize(requests.size());
+        // A retried attempt overwrites every answer: only a whole one is
+        // kept. The list only grows: shrinking and growing it again with
+        // every batch size re-initialised its elements, 5 instructions an
+        // item in the driver's 2..1000-item batches.
+        if (batch_answers_.size() < requests.size()) {
+            batch_answers_.resize(requests.size());
+        }
         auto done = run(need_for(requests), timeout, [&](SessionType& session, Deadline deadline) {
             return session.call_batch(
                 requests,
@@ -180,7 +185,7 @@ public:
         if (!done) {
             return std::unexpected(done.error());
         }
-        return std::span<const ResponseView>(batch_answers_);
+        return std::span<const ResponseView>(batch_answers_).first(requests.size());
     }
 
     // One logical lookup: an answer per key, in key order (see "Lookups"

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <boost/hana.hpp>
 
@@ -138,13 +139,28 @@ constexpr std::size_t wire_offset(Name name) {
 // item, and left to itself g++ keeps them out of line, where the call and
 // the Result returned through memory cost more than the fields' own loads
 // and stores.
+namespace detail {
+// Calls visit(accessor) for every field of S, in wire order. Forced inline
+// all the way down to each field, where hana::for_each is not: in a large
+// caller (a batch loop with the whole round trip inlined) g++ left
+// hana's per-field helper out of line, a call per field of every item.
+template <class S, class Visit>
+NETIPC_FORCE_INLINE inline void for_each_field(Visit&& visit) {
+    constexpr auto accessors = hana::accessors<S>();
+    constexpr std::size_t count = decltype(hana::length(accessors))::value;
+    [&]<std::size_t... I>(std::index_sequence<I...>) NETIPC_FORCE_INLINE_LAMBDA {
+        (visit(hana::at_c<I>(accessors)), ...);
+    }(std::make_index_sequence<count>{});
+}
+} // namespace detail
+
 template <WireLayout S>
 NETIPC_FORCE_INLINE inline Result<std::size_t> encode(const S& value, MutableBytes out) noexcept {
     if (out.size() < wire_size<S>) {
         return fail(Errc::overflow, "buffer too small for the fixed layout");
     }
     std::byte* cursor = out.data();
-    hana::for_each(hana::accessors<S>(), [&](auto accessor) {
+    detail::for_each_field<S>([&](auto accessor) NETIPC_FORCE_INLINE_LAMBDA {
         using Field = detail::member_type_t<decltype(accessor), S>;
         detail::FieldTraits<Field>::encode(cursor, hana::second(accessor)(value));
         cursor += detail::FieldTraits<Field>::size;
@@ -154,8 +170,8 @@ NETIPC_FORCE_INLINE inline Result<std::size_t> encode(const S& value, MutableByt
 
 // Encodes into a buffer the caller knows is large enough (compile-time sized).
 template <WireLayout S>
-void encode_unchecked(const S& value, std::byte* out) noexcept {
-    hana::for_each(hana::accessors<S>(), [&](auto accessor) {
+NETIPC_FORCE_INLINE inline void encode_unchecked(const S& value, std::byte* out) noexcept {
+    detail::for_each_field<S>([&](auto accessor) NETIPC_FORCE_INLINE_LAMBDA {
         using Field = detail::member_type_t<decltype(accessor), S>;
         detail::FieldTraits<Field>::encode(out, hana::second(accessor)(value));
         out += detail::FieldTraits<Field>::size;
@@ -174,7 +190,7 @@ NETIPC_FORCE_INLINE inline Result<S> decode(Bytes in) noexcept {
     const std::byte* cursor = in.data();
     Error first_error{};
     bool ok = true;
-    hana::for_each(hana::accessors<S>(), [&](auto accessor) {
+    detail::for_each_field<S>([&](auto accessor) NETIPC_FORCE_INLINE_LAMBDA {
         using Field = detail::member_type_t<decltype(accessor), S>;
         if (ok) {
             auto field = detail::FieldTraits<Field>::decode(cursor);

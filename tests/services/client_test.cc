@@ -342,6 +342,14 @@ TEMPLATE_TEST_CASE("batch calls answer in request order and grow the batch limit
         REQUIRE(single->size() == 1);
         CHECK((*single)[0].value == 8);
     }
+    SECTION("a smaller batch after a larger one has exactly its own answers") {
+        const std::uint64_t three[] = {10, 20, 30};
+        auto small = client.call_batch(three);
+        REQUIRE(small);
+        REQUIRE(small->size() == 3);
+        CHECK((*small)[0].value == 11);
+        CHECK((*small)[2].value == 31);
+    }
 }
 
 TEST_CASE("a handler failure reaches the client as a failed call and a new session",
