@@ -121,6 +121,15 @@ std::thread serve_one_echo(LoopbackTransport::Listener& listener,
     });
 }
 
+// Calls a batch of the INCREMENT values 1, 2, 3; `answered` counts the
+// items handed out.
+template <class SessionType>
+Result<void> call_batch_of_three(SessionType& session, int& answered) {
+    const std::array<std::uint64_t, 3> requests{1, 2, 3};
+    return session.call_batch(
+        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+}
+
 } // namespace
 
 TEST_CASE("INCREMENT single and batch calls over a session", "[session]") {
@@ -724,10 +733,8 @@ TEST_CASE("a handler failing on one item of a batch fails the whole batch as INT
     auto session = LoopbackSession<codecs::Increment>::connect({"batch-handler", 4096},
                                                                client_config(), soon());
     REQUIRE(session.has_value());
-    const std::array<std::uint64_t, 3> requests{1, 2, 3};
     int answered = 0;
-    const auto batch = session->call_batch(
-        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+    const auto batch = call_batch_of_three(*session, answered);
     REQUIRE_FALSE(batch.has_value());
     CHECK(batch.error().code == Errc::internal);
     CHECK(answered == 0); // no item of a failed batch is handed out
@@ -753,10 +760,8 @@ TEST_CASE("a request batch off its codec's fixed size is refused before anything
                                                                       client_config(), soon());
     REQUIRE(session.has_value());
     const std::size_t sent_after_handshake = session->connection().packets_sent();
-    const std::array<std::uint64_t, 3> requests{1, 2, 3};
     int answered = 0;
-    const auto batch = session->call_batch(
-        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+    const auto batch = call_batch_of_three(*session, answered);
     REQUIRE_FALSE(batch.has_value());
     CHECK(batch.error().code == Errc::invalid_argument);
     CHECK(answered == 0);
@@ -773,10 +778,8 @@ TEST_CASE("a response batch off its codec's fixed size is answered INTERNAL_ERRO
     auto session = LoopbackSession<codecs::Increment>::connect({"batch-off-size-response", 4096},
                                                                client_config(), soon());
     REQUIRE(session.has_value());
-    const std::array<std::uint64_t, 3> requests{1, 2, 3};
     int answered = 0;
-    const auto batch = session->call_batch(
-        std::span<const std::uint64_t>(requests), [&](std::uint32_t, auto) { ++answered; }, soon());
+    const auto batch = call_batch_of_three(*session, answered);
     REQUIRE_FALSE(batch.has_value());
     CHECK(batch.error().code == Errc::internal);
     CHECK(answered == 0);
