@@ -145,7 +145,7 @@ namespace detail {
 // caller (a batch loop with the whole round trip inlined) g++ left
 // hana's per-field helper out of line, a call per field of every item.
 template <class S, class Visit>
-NETIPC_FORCE_INLINE inline void for_each_field(Visit&& visit) {
+NETIPC_FORCE_INLINE inline void for_each_field(const Visit& visit) {
     constexpr auto accessors = hana::accessors<S>();
     constexpr std::size_t count = decltype(hana::length(accessors))::value;
     [&]<std::size_t... I>(std::index_sequence<I...>) NETIPC_FORCE_INLINE_LAMBDA {

@@ -287,11 +287,12 @@ TEST_CASE("batch view names the first faulty entry in directory order", "[wire]"
 }
 
 TEST_CASE("batch view finds a bad entry at any position of any directory size", "[wire]") {
-    // The directory check takes entries two at a time (one vector, each
-    // entry in its own lanes) and an odd count's last one alone: every
-    // position, of even and odd counts, must catch every fault.
+    // The directory check takes entries four at a time (two vectors, each
+    // entry in two lanes) and the last count % 4 one by one: every position,
+    // of every count modulo 4, must catch every fault.
     for (std::uint32_t count = 1; count <= 9; ++count) {
         std::vector<Buffer> items;
+        items.reserve(count);
         for (std::uint32_t i = 0; i < count; ++i) {
             items.push_back(increment_item(i));
         }
@@ -569,13 +570,15 @@ namespace {
 // Item i of a uniform test batch: ItemLength bytes of the value i + 1.
 template <std::size_t ItemLength>
 Buffer uniform_item(std::uint32_t index) {
-    return Buffer(ItemLength, static_cast<std::byte>(index + 1));
+    Buffer item(ItemLength, static_cast<std::byte>(index + 1));
+    return item;
 }
 
 // The batch BatchBuilder makes of `count` uniform test items.
 template <std::size_t ItemLength>
 Buffer packed_reference(std::uint32_t count) {
     std::vector<Buffer> items;
+    items.reserve(count);
     for (std::uint32_t i = 0; i < count; ++i) {
         items.push_back(uniform_item<ItemLength>(i));
     }
@@ -642,7 +645,7 @@ TEST_CASE("a uniform batch parses back into its items", "[wire]") {
 
 TEST_CASE("a uniform batch refuses a buffer it does not fit, and writes nothing", "[wire]") {
     constexpr std::uint32_t count = 10;
-    constexpr std::size_t exact = count * (8 + 16);
+    constexpr std::size_t exact = std::size_t{count} * (8 + 16);
     SECTION("exactly the payload size fits") {
         Buffer out(exact);
         auto batch = UniformBatch<12>::lay_out(out, count);

@@ -26,15 +26,15 @@ struct EchoView {
 };
 
 struct EchoBuilder {
-    explicit EchoBuilder(wire::MutableBytes out) noexcept : out_(out) {}
-    Result<std::size_t> finish() noexcept {
-        if (out_.empty()) {
+    explicit EchoBuilder(wire::MutableBytes room) noexcept : out(room) {}
+    [[nodiscard]] Result<std::size_t> finish() const noexcept {
+        if (out.empty()) {
             return fail(Errc::overflow);
         }
-        out_[0] = std::byte{0x2A};
+        out[0] = std::byte{0x2A};
         return 1;
     }
-    wire::MutableBytes out_;
+    wire::MutableBytes out;
 };
 
 // Types every variant shares; each variant adds (or breaks) the functions.
@@ -104,7 +104,7 @@ struct EchoWithIntSize : EchoTypes {
 
 // Near-miss: a builder that cannot be constructed over a byte buffer.
 struct DefaultOnlyBuilder {
-    Result<std::size_t> finish() noexcept { return 0; }
+    static Result<std::size_t> finish() noexcept { return 0; }
 };
 struct EchoWithWrongBuilder : EchoCodec {
     using ResponseBuilder = DefaultOnlyBuilder;

@@ -49,9 +49,9 @@ bool cover(const char* name) {
 // if the reference image is regenerated with other inputs, this says so
 // instead of reporting a puzzling byte mismatch.
 void require_described_as(const HexVector& vector, std::string_view fragment) {
-    const bool found = std::any_of(
-        vector.comments.begin(), vector.comments.end(),
-        [&](const std::string& line) { return line.find(fragment) != std::string::npos; });
+    const bool found = std::ranges::any_of(vector.comments, [&](const std::string& line) {
+        return line.find(fragment) != std::string::npos;
+    });
     INFO("vector " << vector.name << " should mention: " << fragment);
     REQUIRE(found);
 }
@@ -386,7 +386,7 @@ VECTOR_TEST(batch_increment_1_2_3, "batch of INCREMENT 1, 2, 3") {
 }
 
 VECTOR_TEST(batch_string_reverse_padding, "batch of STRING_REVERSE with padding") {
-    require_described_as(vector, "\"a\", \"hello world\", \"\"");
+    require_described_as(vector, R"("a", "hello world", "")");
     const std::vector<std::string_view> texts{"a", "hello world", ""};
     Buffer out(256);
     BatchBuilder builder(out);
@@ -447,7 +447,7 @@ VECTOR_TEST(cgroups_snapshot_response_3_items, "CGROUPS_SNAPSHOT response with 3
     require_described_as(vector, "systemd_enabled=1 generation=0x1122334455667788, 3 items");
     require_described_as(
         vector, "hash=0x67c26a92 options=0x1 enabled=1 name=\"system.slice_docker.service\"");
-    require_described_as(vector, "hash=0 options=0 enabled=0 name=\"\" path=\"\"");
+    require_described_as(vector, R"(hash=0 options=0 enabled=0 name="" path="")");
     require_described_as(vector, "hash=0xb7078c72 options=0x12 enabled=1 name=\"k8s_pod_1234\"");
     require_described_as(vector, "builder reserved 8 slots");
     const CgroupsSnapshotData data = reference_snapshot();
