@@ -139,9 +139,11 @@ struct FixedEchoCodec : EchoCodec {
     static constexpr std::size_t fixed_request_size = 1;
     static constexpr std::size_t fixed_response_size = 1;
 };
+// Deliberately not constant; only named by the concept check, which stops
+// at the first one.
 struct EchoWithRuntimeSizes : EchoCodec {
-    static inline std::size_t fixed_request_size = 1;  // NOLINT: deliberately not constant
-    static inline std::size_t fixed_response_size = 1; // NOLINT: deliberately not constant
+    [[maybe_unused]] static inline std::size_t fixed_request_size = 1;  // NOLINT
+    [[maybe_unused]] static inline std::size_t fixed_response_size = 1; // NOLINT
 };
 struct EchoWithRequestSizeOnly : EchoCodec {
     static constexpr std::size_t fixed_request_size = 1;
