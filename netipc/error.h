@@ -31,7 +31,7 @@ enum class Errc : int {
     bad_chunk,          // chunk continuation header breaks a chunking rule
     protocol_violation, // any other breach of the protocol state machine
     bad_status,         // a status or enum field holds a value its specification does not list
-    bad_field,          // a field breaks a value rule (one that depends on a status, a length limit)
+    bad_field,          // a field breaks a value rule (tied to a status or a length limit)
     // --- negotiated limits and local capacity ---
     limit_exceeded, // a peer's message or answer: over the negotiated or its own limits
     overflow,       // a builder or buffer ran out of room
@@ -88,7 +88,15 @@ template <class T>
 using Result = std::expected<T, Error>;
 
 // Shorthand for the failing branch: `return fail(Errc::truncated, "why");`.
-inline std::unexpected<Error> fail(Errc code, const char* detail = "", int sys_errno = 0) noexcept {
+//
+// Cold on purpose: the compiler then treats every branch that ends in a
+// fail() as unlikely and moves it out of the hot path (to the function's
+// .cold part), so the code a successful call runs stays contiguous. A
+// round trip's own work is small next to the context switches around it,
+// and after each switch its code comes back from L2 line by line: fewer,
+// denser lines are what makes it cheaper (docs/performance.md).
+[[gnu::cold]] inline std::unexpected<Error> fail(Errc code, const char* detail = "",
+                                                 int sys_errno = 0) noexcept {
     return std::unexpected<Error>(Error{code, sys_errno, detail});
 }
 
