@@ -179,13 +179,40 @@ NETIPC_FORCE_INLINE inline Result<void> check_limits(const MessageHeader& header
     return {};
 }
 
-// Convenience constructors for the common header shapes.
-MessageHeader make_request_header(MethodCode code, std::uint64_t message_id,
-                                  std::uint32_t payload_len) noexcept;
-MessageHeader make_response_header(MethodCode code, std::uint64_t message_id,
-                                   std::uint32_t payload_len,
-                                   TransportStatus status = TransportStatus::ok) noexcept;
-MessageHeader make_control_header(ControlCode code, std::uint32_t payload_len,
-                                  TransportStatus status = TransportStatus::ok) noexcept;
+// Convenience constructors for the common header shapes. Inline, so a
+// session builds the header it sends in registers, straight into its encode,
+// instead of calling out for a struct it then copies.
+constexpr MessageHeader make_request_header(MethodCode code, std::uint64_t message_id,
+                                            std::uint32_t payload_len) noexcept {
+    MessageHeader header{};
+    header.kind = MessageKind::request;
+    header.code = static_cast<std::uint16_t>(code);
+    header.transport_status = TransportStatus::ok;
+    header.payload_len = payload_len;
+    header.item_count = 1;
+    header.message_id = message_id;
+    return header;
+}
+
+constexpr MessageHeader make_response_header(
+    MethodCode code, std::uint64_t message_id, std::uint32_t payload_len,
+    TransportStatus status = TransportStatus::ok) noexcept {
+    MessageHeader header = make_request_header(code, message_id, payload_len);
+    header.kind = MessageKind::response;
+    header.transport_status = status;
+    return header;
+}
+
+constexpr MessageHeader make_control_header(ControlCode code, std::uint32_t payload_len,
+                                            TransportStatus status = TransportStatus::ok) noexcept {
+    MessageHeader header{};
+    header.kind = MessageKind::control;
+    header.code = static_cast<std::uint16_t>(code);
+    header.transport_status = status;
+    header.payload_len = payload_len;
+    header.item_count = 1;
+    header.message_id = 0;
+    return header;
+}
 
 } // namespace netipc::wire
