@@ -201,14 +201,12 @@ public:
         if (!items) {
             return std::unexpected(items.error());
         }
-        for (std::uint32_t i = 0; i < count; ++i) {
-            auto view = C::decode_response((*items)[i]);
-            if (!view) {
-                return std::unexpected(view.error());
+        if constexpr (FixedSizePayloads<C>) {
+            if (auto uniform = items->template uniform<C::fixed_response_size>()) {
+                return visit_responses(*uniform, on_item);
             }
-            on_item(i, *view);
         }
-        return {};
+        return visit_responses(*items, on_item);
     }
 
     // --- typed server API -------------------------------------------------
@@ -538,22 +536,10 @@ private:
             return malformed(items.error());
         }
         if constexpr (FixedSizePayloads<C>) {
-            // Every response has one size: the whole layout up front, and
-            // each item built straight into its fixed place.
-            auto batch = wire::UniformBatch<C::fixed_response_size>::lay_out(room, items->size());
-            if (!batch) {
-                return not_built(batch.error());
+            if (auto uniform = items->template uniform<C::fixed_request_size>()) {
+                return answer_fixed_size(*uniform, handler, room);
             }
-            for (std::uint32_t i = 0; i < items->size(); ++i) {
-                auto length = answer_single((*items)[i], handler, batch->item(i));
-                if (!length) {
-                    return length;
-                }
-                if (*length != C::fixed_response_size) {
-                    return not_built(off_fixed_size().error());
-                }
-            }
-            return batch->payload_length();
+            return answer_fixed_size(*items, handler, room);
         } else {
             auto batch = wire::BatchBuilder::sized(room, items->size());
             for (std::uint32_t i = 0; i < items->size(); ++i) {
@@ -577,6 +563,44 @@ private:
             }
             return *length;
         }
+    }
+
+    // Decodes each response item of a batch (a wire::BatchView, or a
+    // wire::UniformBatchView whose fixed-length items decode without a size
+    // check per item) and hands it to `on_item(index, view)`.
+    template <class Items, class OnItem>
+    static Result<void> visit_responses(const Items& items, OnItem& on_item) {
+        for (std::uint32_t i = 0; i < items.size(); ++i) {
+            auto view = C::decode_response(items[i]);
+            if (!view) {
+                return std::unexpected(view.error());
+            }
+            on_item(i, *view);
+        }
+        return {};
+    }
+
+    // Answers the request items of a batch (a wire::BatchView, or a
+    // wire::UniformBatchView read without its directory) for a codec whose
+    // responses all have one size: the whole layout up front, and each item
+    // built straight into its fixed place.
+    template <class Items, class Handler>
+        requires FixedSizePayloads<C>
+    Answer answer_fixed_size(const Items& items, Handler& handler, wire::MutableBytes room) {
+        auto batch = wire::UniformBatch<C::fixed_response_size>::lay_out(room, items.size());
+        if (!batch) {
+            return not_built(batch.error());
+        }
+        for (std::uint32_t i = 0; i < items.size(); ++i) {
+            auto length = answer_single(items[i], handler, batch->item(i));
+            if (!length) {
+                return length;
+            }
+            if (*length != C::fixed_response_size) {
+                return not_built(off_fixed_size().error());
+            }
+        }
+        return batch->payload_length();
     }
 
     // Lays out the batch of `requests` in `room` (the payload part of the

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <span>
 
 #include "netipc/wire/packed_directory.h"
+#include "netipc/wire/u32_lanes.h"
 
 namespace netipc::wire {
 
@@ -90,11 +92,7 @@ public:
             return fail(Errc::overflow, "no room for the batch in the buffer");
         }
         std::byte* directory = out.data();
-        for (std::uint32_t i = 0; i < item_count; ++i) {
-            encode_unchecked(DirectoryEntry{static_cast<std::uint32_t>(i * stride),
-                                            static_cast<std::uint32_t>(ItemLength)},
-                             directory + std::size_t{i} * directory_entry_size);
-        }
+        write_directory(directory, item_count);
         if constexpr (stride != ItemLength) {
             // The padding behind each item is zero; the items overwrite the rest.
             std::memset(directory + directory_len, 0, packed_len);
@@ -112,8 +110,54 @@ public:
 private:
     UniformBatch(std::byte* items, std::size_t length) noexcept : items_(items), length_(length) {}
 
+    // Entry i is {i * stride, ItemLength}; two entries per 16-byte store
+    // (u32_lanes.h), as this runs once per item of every batch sent. The
+    // caller checked that the offsets fit the u32s.
+    static void write_directory(std::byte* directory, std::uint32_t item_count) noexcept {
+        constexpr auto length = static_cast<std::uint32_t>(ItemLength);
+        constexpr auto lane_stride = static_cast<std::uint32_t>(stride);
+        constexpr U32x4 step = {2 * lane_stride, 0, 2 * lane_stride, 0};
+        U32x4 pair = {0, length, lane_stride, length};
+        std::uint32_t i = 0;
+        for (; i + 2 <= item_count; i += 2) {
+            std::memcpy(directory + std::size_t{i} * directory_entry_size, &pair, sizeof(pair));
+            pair += step;
+        }
+        if (i < item_count) {
+            encode_unchecked(DirectoryEntry{pair[0], length},
+                             directory + std::size_t{i} * directory_entry_size);
+        }
+    }
+
     std::byte* items_;
     std::size_t length_;
+};
+
+// The items of a received batch whose directory is exactly the one
+// UniformBatch<ItemLength> writes (item i at i * stride, every item
+// ItemLength bytes long), as BatchView::uniform() finds it: item i is found
+// without reading its directory entry, and has a length known at compile
+// time, so a decoder's size checks fold away. Borrows the payload, as
+// BatchView does.
+template <std::size_t ItemLength>
+class UniformBatchView {
+public:
+    static constexpr std::size_t stride = align8(ItemLength);
+
+    [[nodiscard]] std::uint32_t size() const noexcept { return item_count_; }
+    // Item `index` (< size()).
+    std::span<const std::byte, ItemLength> operator[](std::uint32_t index) const noexcept {
+        return std::span<const std::byte, ItemLength>(items_ + std::size_t{index} * stride,
+                                                      ItemLength);
+    }
+
+private:
+    friend class BatchView;
+    UniformBatchView(const std::byte* items, std::uint32_t item_count) noexcept
+        : items_(items), item_count_(item_count) {}
+
+    const std::byte* items_;
+    std::uint32_t item_count_;
 };
 
 // Zero-copy access to the items of a received batch payload. Borrows the
@@ -130,6 +174,19 @@ public:
 
     // Bounds-checked access for indices that come from outside.
     [[nodiscard]] Result<Bytes> at(std::uint32_t index) const noexcept;
+
+    // The same items as a UniformBatchView when every one is exactly
+    // ItemLength bytes at UniformBatch's fixed stride, which is how a
+    // fixed-size method's batch is normally laid out (by netipc and by the
+    // reference peers); nullopt for any other valid layout, which
+    // operator[] still serves.
+    template <std::size_t ItemLength>
+    [[nodiscard]] std::optional<UniformBatchView<ItemLength>> uniform() const noexcept {
+        if (items_.uniform_item_length() != ItemLength) {
+            return std::nullopt;
+        }
+        return UniformBatchView<ItemLength>(items_.packed_area().data(), size());
+    }
 
 private:
     explicit BatchView(PackedDirectoryView items) noexcept : items_(items) {}

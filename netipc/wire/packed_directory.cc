@@ -6,6 +6,8 @@
 #include <limits>
 #include <utility>
 
+#include "netipc/wire/u32_lanes.h"
+
 namespace netipc::wire {
 
 PackedDirectoryWriter::PackedDirectoryWriter(MutableBytes out, std::size_t prefix_len,
@@ -154,11 +156,8 @@ bool ends_past(const DirectoryEntry& entry, std::uint32_t limit) noexcept {
     return std::uint64_t{entry.offset} + entry.length > limit;
 }
 
-// Four u32 lanes (two entries), in the vector extension g++ and clang
-// share: plain SSE2 on any x86-64 (wider generic vectors are split badly
-// without AVX). The directory check below takes four entries per step
+// The directory checks below take four entries (two U32x4) per step
 // without a branch, at about half the instructions of a scalar loop.
-using U32x4 = std::uint32_t __attribute__((vector_size(16)));
 constexpr std::uint32_t entries_per_vector = sizeof(U32x4) / directory_entry_size;
 constexpr std::uint32_t entries_per_step = 2 * entries_per_vector;
 
@@ -199,6 +198,51 @@ bool any_bad_entry(const std::byte* entries, std::uint32_t count, std::uint32_t 
     return offsets % item_alignment != 0 || (bad[0] | bad[1] | bad[2] | bad[3]) != 0 || rest_bad;
 }
 
+// Whether the `count` (>= 1) entries are exactly the packed layout of
+// items that all have the first entry's length: entry i is {i * stride,
+// length} with stride = align8(length), the layout a writer of fixed-size
+// items makes, and the last item ends within `limit`. Such a directory is
+// valid (every offset a multiple of 8, no end past the last one's), so this
+// one branch-free pass replaces the general check, and readers find item i
+// without its entry.
+bool is_uniform(const std::byte* entries, std::uint32_t count, std::uint32_t limit) noexcept {
+    const auto first = load<DirectoryEntry>(entries);
+    const std::uint64_t stride = align8(first.length);
+    if (first.offset != 0 || (count - 1) * stride + first.length > limit) {
+        return false;
+    }
+    // Below, every expected offset is at most (count - 1) * stride, which
+    // the check above keeps inside the u32 lanes.
+    const auto lane_stride = static_cast<std::uint32_t>(stride);
+    if (count > 1) {
+        // Most directories that are not uniform differ already here, and
+        // are spared the pass before the general check.
+        const auto second = load<DirectoryEntry>(entries + directory_entry_size);
+        if (second.offset != lane_stride || second.length != first.length) {
+            return false;
+        }
+    }
+    const U32x4 step = {2 * lane_stride, 0, 2 * lane_stride, 0};
+    U32x4 expected = {0, first.length, lane_stride, first.length};
+    U32x4 differ{};
+    std::uint32_t i = 0;
+    for (; i + entries_per_step <= count; i += entries_per_step) {
+        U32x4 pair_one;
+        U32x4 pair_two;
+        const std::byte* at = entries + std::size_t{i} * directory_entry_size;
+        std::memcpy(&pair_one, at, sizeof(pair_one));
+        std::memcpy(&pair_two, at + sizeof(pair_one), sizeof(pair_two));
+        differ |= (pair_one ^ expected) | (pair_two ^ (expected + step));
+        expected += step + step;
+    }
+    bool rest_differs = false; // the last count % 4 entries, one by one
+    for (; i < count; ++i) {
+        const auto entry = load<DirectoryEntry>(entries + std::size_t{i} * directory_entry_size);
+        rest_differs |= entry.offset != i * stride || entry.length != first.length;
+    }
+    return (differ[0] | differ[1] | differ[2] | differ[3]) == 0 && !rest_differs;
+}
+
 } // namespace
 
 Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
@@ -211,6 +255,10 @@ Result<PackedDirectoryView> PackedDirectoryView::parse(Bytes region,
     view.directory_ = region.first(directory_len);
     view.packed_ = region.subspan(directory_len);
     view.item_count_ = item_count;
+    if (item_count > 0 && is_uniform(view.directory_.data(), item_count, view.packed_limit())) {
+        view.uniform_ = true;
+        return view;
+    }
     // Batches are parsed once per message on both sides, so this check runs
     // for every item: it only finds whether any entry is bad, without a
     // branch per entry, and a bad directory (the rare case) is walked again

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include <boost/hana/define_struct.hpp>
 
@@ -178,6 +179,19 @@ public:
         const auto entry = load<DirectoryEntry>(directory_.data() + index * directory_entry_size);
         return packed_.subspan(entry.offset, entry.length);
     }
+    // The length every item has when the directory is exactly the packed
+    // layout of equal items (item i at i * align8(length), what a writer of
+    // fixed-size items makes): a reader can then find item i at its fixed
+    // place in packed_area() without reading the directory. nullopt for any
+    // other valid directory, and for an empty one.
+    [[nodiscard]] std::optional<std::uint32_t> uniform_item_length() const noexcept {
+        if (!uniform_) {
+            return std::nullopt;
+        }
+        return load<DirectoryEntry>(directory_.data()).length;
+    }
+    // The items and their padding, from the first item's start.
+    [[nodiscard]] Bytes packed_area() const noexcept { return packed_; }
 
 private:
     // The first bad entry's error, in directory order (parse() found one).
@@ -192,6 +206,7 @@ private:
     Bytes directory_;
     Bytes packed_;
     std::uint32_t item_count_ = 0;
+    bool uniform_ = false; // see uniform_item_length()
 };
 
 } // namespace netipc::wire

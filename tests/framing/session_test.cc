@@ -901,3 +901,91 @@ TEST_CASE("answers of the wrong shape are protocol violations", "[session][batch
     server.join();
     CHECK(answered == 2);
 }
+
+namespace {
+
+// An INCREMENT batch of `values` whose items are 16 bytes long (the value,
+// then 8 zero bytes): valid, as decoders take any item of at least 8 bytes,
+// but not the one-pass layout of 8-byte items, so a receiver must read it
+// through its directory. The payload length.
+std::size_t wide_increment_batch(std::span<const std::uint64_t> values, wire::MutableBytes out) {
+    wire::BatchBuilder batch(out);
+    for (const std::uint64_t value : values) {
+        std::array<std::byte, 16> item{};
+        REQUIRE(codecs::Increment::encode_request(value, item).has_value());
+        REQUIRE(batch.add(item).has_value());
+    }
+    return batch.finish().value();
+}
+
+} // namespace
+
+TEST_CASE("a fixed-size method's batch laid out another way is read item by item",
+          "[session][batch]") {
+    const std::array<std::uint64_t, 5> values{10, 20, 30, 40, 50};
+    SECTION("requests with wider items are answered") {
+        ServerThread<codecs::Increment, decltype(increment_handler())> server(
+            "wide-requests", 4096, server_config(), 1, increment_handler());
+        auto session = LoopbackSession<codecs::Increment>::connect({"wide-requests", 4096},
+                                                                   client_config(), soon());
+        REQUIRE(session.has_value());
+        std::array<std::byte, 256> payload{};
+        const std::size_t length = wide_increment_batch(values, payload);
+        auto header = wire::make_request_header(wire::MethodCode::increment, 1,
+                                                static_cast<std::uint32_t>(length));
+        header.flags = wire::flags::batch;
+        header.item_count = values.size();
+        REQUIRE(session->send(header, wire::Bytes(payload.data(), length), soon()).has_value());
+        auto answer = session->receive(soon());
+        REQUIRE(answer.has_value());
+        REQUIRE(answer->header.transport_status == wire::TransportStatus::ok);
+        auto items = wire::BatchView::parse(answer->payload, answer->header.item_count);
+        REQUIRE(items.has_value());
+        REQUIRE(items->size() == values.size());
+        for (std::uint32_t i = 0; i < items->size(); ++i) {
+            CHECK(codecs::Increment::decode_response((*items)[i])->value == values.at(i) + 1);
+        }
+        CHECK_FALSE(server.join().has_value());
+    }
+    SECTION("responses with wider items reach the caller") {
+        auto listener = LoopbackTransport::listen({"wide-responses", 4096}).value();
+        std::optional<Errc> server_error;
+        std::thread server([&] {
+            auto session =
+                LoopbackSession<codecs::Increment>::accept(listener, server_config(), 1, soon());
+            if (!session) {
+                server_error = session.error().code;
+                return;
+            }
+            auto request = session->receive(soon());
+            if (!request) {
+                server_error = request.error().code;
+                return;
+            }
+            const std::array<std::uint64_t, 5> answers{11, 21, 31, 41, 51};
+            std::array<std::byte, 256> payload{};
+            const std::size_t length = wide_increment_batch(answers, payload);
+            auto header =
+                wire::make_response_header(wire::MethodCode::increment, request->header.message_id,
+                                           static_cast<std::uint32_t>(length));
+            header.flags = wire::flags::batch;
+            header.item_count = answers.size();
+            if (auto sent = session->send(header, wire::Bytes(payload.data(), length), soon());
+                !sent) {
+                server_error = sent.error().code;
+            }
+        });
+        auto session = LoopbackSession<codecs::Increment>::connect({"wide-responses", 4096},
+                                                                   client_config(), soon());
+        REQUIRE(session.has_value());
+        std::vector<std::uint64_t> seen;
+        auto called = session->call_batch(
+            std::span<const std::uint64_t>(values),
+            [&](std::uint32_t, const codecs::IncrementView& view) { seen.push_back(view.value); },
+            soon());
+        server.join();
+        REQUIRE(called.has_value());
+        CHECK(seen == std::vector<std::uint64_t>{11, 21, 31, 41, 51});
+        CHECK_FALSE(server_error.has_value());
+    }
+}

@@ -667,3 +667,109 @@ TEST_CASE("a uniform batch refuses a buffer it does not fit, and writes nothing"
         REQUIRE_ERRC(UniformBatch<8>::lay_out(out, 1), Errc::overflow);
     }
 }
+
+// --- BatchView::uniform(): reading the one-pass layout without its directory
+
+namespace {
+
+// Whether `view.uniform<ItemLength>()` finds the layout, and when it does,
+// whether it hands out exactly the items operator[] does.
+template <std::size_t ItemLength>
+bool reads_as_uniform(const BatchView& view) {
+    auto uniform = view.uniform<ItemLength>();
+    if (!uniform) {
+        return false;
+    }
+    REQUIRE(uniform->size() == view.size());
+    for (std::uint32_t i = 0; i < view.size(); ++i) {
+        const Bytes item = (*uniform)[i];
+        REQUIRE(item.data() == view[i].data());
+        REQUIRE(item.size() == view[i].size());
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("a batch view finds the one-pass layout of fixed-size items", "[wire]") {
+    // The check takes entries four at a time and the last count % 4 one by
+    // one: every count modulo 4 must be found.
+    for (std::uint32_t count = 1; count <= 9; ++count) {
+        CAPTURE(count);
+        const Buffer eight = uniform_batch<8>(count);
+        auto view = BatchView::parse(eight, count);
+        REQUIRE_OK(view);
+        CHECK(reads_as_uniform<8>(*view));
+        CHECK_FALSE(reads_as_uniform<16>(*view)); // another item length is another layout
+        // 5-byte items, padded to a stride of 8.
+        const Buffer five = uniform_batch<5>(count);
+        view = BatchView::parse(five, count);
+        REQUIRE_OK(view);
+        CHECK(reads_as_uniform<5>(*view));
+        CHECK_FALSE(reads_as_uniform<8>(*view));
+    }
+    SECTION("an empty batch has no uniform items to offer") {
+        auto view = BatchView::parse({}, 0);
+        REQUIRE_OK(view);
+        CHECK_FALSE(reads_as_uniform<8>(*view));
+    }
+}
+
+TEST_CASE("a valid directory off the one-pass layout is read through the directory", "[wire]") {
+    enum class Change : std::uint8_t { shorter, shared_bytes, empty };
+    for (std::uint32_t count = 2; count <= 9; ++count) {
+        const Buffer clean = uniform_batch<8>(count);
+        for (std::uint32_t changed = 0; changed < count; ++changed) {
+            for (const Change change : {Change::shorter, Change::shared_bytes, Change::empty}) {
+                CAPTURE(count, changed, static_cast<int>(change));
+                const std::size_t entry = std::size_t{changed} * 8;
+                Buffer out = clean;
+                switch (change) {
+                    case Change::shorter:
+                        test::patch<std::uint32_t>(out, entry + 4, 7);
+                        break;
+                    case Change::shared_bytes: // pointing at another item's bytes
+                        test::patch<std::uint32_t>(out, entry, changed == 0 ? 8 : 0);
+                        break;
+                    case Change::empty:
+                        test::patch<std::uint32_t>(out, entry + 4, 0);
+                        break;
+                }
+                auto view = BatchView::parse(out, count);
+                REQUIRE_OK(view);
+                CHECK_FALSE(reads_as_uniform<8>(*view));
+                CHECK_FALSE(reads_as_uniform<7>(*view));
+            }
+        }
+    }
+    SECTION("items that start past a gap") {
+        // Two 8-byte items at offsets 8 and 16: aligned and in bounds, but
+        // not where the one-pass layout puts them.
+        Buffer out(16 + 24);
+        test::patch<std::uint32_t>(out, 0, 8);
+        test::patch<std::uint32_t>(out, 4, 8);
+        test::patch<std::uint32_t>(out, 8, 16);
+        test::patch<std::uint32_t>(out, 12, 8);
+        auto view = BatchView::parse(out, 2);
+        REQUIRE_OK(view);
+        CHECK_FALSE(reads_as_uniform<8>(*view));
+        CHECK((*view)[1].data() == out.data() + 16 + 16);
+    }
+    SECTION("a single item is uniform whatever its length") {
+        Buffer out = uniform_batch<8>(1);
+        test::patch<std::uint32_t>(out, 4, 3);
+        auto view = BatchView::parse(out, 1);
+        REQUIRE_OK(view);
+        CHECK(reads_as_uniform<3>(*view));
+        CHECK_FALSE(reads_as_uniform<8>(*view));
+    }
+}
+
+TEST_CASE("the one-pass layout is refused when its last item runs past the payload", "[wire]") {
+    for (std::uint32_t count = 1; count <= 9; ++count) {
+        CAPTURE(count);
+        Buffer out = uniform_batch<8>(count);
+        out.resize(out.size() - 1);
+        REQUIRE_ERRC(BatchView::parse(out, count), Errc::out_of_bounds);
+    }
+}
