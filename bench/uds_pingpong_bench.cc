@@ -30,6 +30,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <numeric>
@@ -96,25 +97,53 @@ ssize_t receive(int fd, std::vector<std::byte>& buffer, Wait wait) {
     }
 }
 
+// What a raw end does with the items of a batch packet. The ceiling does
+// nothing: the bytes go back untouched. With `per_item`, a diagnostic, each
+// end handles the items as any service must: the client writes each value
+// and checks each answer, the echo reads each value and writes value + 1
+// into a separate answer (behind a copy of the envelope and directory). It
+// says how much of netipc's batch gap is the per-item work itself.
+enum class ItemWork : std::uint8_t { none, per_item };
+
+// Where the 8-byte items of a batch of `items` sit in its packet: behind the
+// envelope and the directory.
+std::size_t item_offset(std::uint32_t items) {
+    return wire::message_header_size + std::size_t{items} * wire::directory_entry_size;
+}
+
 // A connected SEQPACKET pair whose far end echoes every packet back with
 // blocking recv()/send(): the least work a round trip can cost.
 class RawEcho {
 public:
-    RawEcho(std::size_t packet_size, Wait wait) {
+    RawEcho(std::size_t packet_size, Wait wait, std::uint32_t items = 0) {
         std::array<int, 2> fds{-1, -1};
         if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds.data()) != 0) {
             return;
         }
         client_fd_ = fds[0];
         const int echo_fd = fds[1];
-        echo_ = std::thread([echo_fd, packet_size, wait] {
+        echo_ = std::thread([echo_fd, packet_size, wait, items] {
             std::vector<std::byte> buffer(packet_size);
+            std::vector<std::byte> answer(packet_size);
+            const std::size_t first_item = item_offset(items);
             for (;;) {
                 const ssize_t received = receive(echo_fd, buffer, wait);
                 if (received <= 0) {
                     break; // the client closed its end: the benchmark is over
                 }
-                if (::send(echo_fd, buffer.data(), static_cast<std::size_t>(received), MSG_NOSIGNAL)
+                const std::byte* reply = buffer.data();
+                if (items != 0) {
+                    std::memcpy(answer.data(), buffer.data(), first_item);
+                    for (std::uint32_t i = 0; i < items; ++i) {
+                        const std::size_t at = first_item + std::size_t{i} * 8;
+                        std::uint64_t value = 0;
+                        std::memcpy(&value, buffer.data() + at, sizeof(value));
+                        ++value;
+                        std::memcpy(answer.data() + at, &value, sizeof(value));
+                    }
+                    reply = answer.data();
+                }
+                if (::send(echo_fd, reply, static_cast<std::size_t>(received), MSG_NOSIGNAL)
                     != received) {
                     break;
                 }
@@ -141,8 +170,9 @@ private:
 
 // One packet of `size` bytes there and back per iteration.
 void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t items_per_trip,
-                     Wait wait = Wait::blocking) {
-    RawEcho echo(size, wait == Wait::poll ? Wait::poll : Wait::blocking);
+                     Wait wait = Wait::blocking, ItemWork work = ItemWork::none) {
+    const auto items = work == ItemWork::per_item ? static_cast<std::uint32_t>(items_per_trip) : 0;
+    RawEcho echo(size, wait == Wait::poll ? Wait::poll : Wait::blocking, items);
     if (echo.fd() < 0) {
         state.SkipWithError("socketpair() failed");
         return;
@@ -156,11 +186,29 @@ void raw_round_trips(benchmark::State& state, std::size_t size, std::int64_t ite
     }
     std::vector<std::byte> out(size, std::byte{0x2A});
     std::vector<std::byte> in(size);
+    const std::size_t first_item = item_offset(items);
+    std::uint64_t next = 0;
     // The loop variable only drives Google Benchmark's timing.
     for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores)
+        const std::uint64_t base = next;
+        for (std::uint32_t i = 0; i < items; ++i) {
+            const std::uint64_t value = next++;
+            std::memcpy(out.data() + first_item + std::size_t{i} * 8, &value, sizeof(value));
+        }
         if (::send(echo.fd(), out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(size)
             || receive(echo.fd(), in, wait) != static_cast<ssize_t>(size)) {
             state.SkipWithError("raw send/recv failed");
+            break;
+        }
+        // Counted without a branch per item, as the netipc loop counts.
+        std::uint32_t wrong = 0;
+        for (std::uint32_t i = 0; i < items; ++i) {
+            std::uint64_t value = 0;
+            std::memcpy(&value, in.data() + first_item + std::size_t{i} * 8, sizeof(value));
+            wrong += value != base + i + 1 ? 1U : 0U;
+        }
+        if (wrong != 0) {
+            state.SkipWithError("raw answer wrong");
             break;
         }
     }
@@ -192,6 +240,13 @@ void raw_seqpacket_batch_pingpong(benchmark::State& state) {
     raw_round_trips(state, size, items);
 }
 BENCHMARK(raw_seqpacket_batch_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
+
+// Not a ceiling: the raw batch with each item written, read and checked.
+void raw_seqpacket_batch_item_work_pingpong(benchmark::State& state) {
+    const auto items = static_cast<std::uint32_t>(state.range(0));
+    raw_round_trips(state, batch_message_size(items), items, Wait::blocking, ItemWork::per_item);
+}
+BENCHMARK(raw_seqpacket_batch_item_work_pingpong)->Arg(16)->Arg(max_batch_items)->UseRealTime();
 
 // --- netipc ------------------------------------------------------------------
 
@@ -228,6 +283,12 @@ int main(int argc, char** argv) {
         const std::string args = std::to_string(items);
         netipc::bench::print_ratio(reporter, "netipc/raw batch/" + args,
                                    "netipc_uds_increment_batch_pingpong/" + args,
+                                   "raw_seqpacket_batch_pingpong/" + args);
+        netipc::bench::print_ratio(reporter, "netipc/raw-item-work batch/" + args,
+                                   "netipc_uds_increment_batch_pingpong/" + args,
+                                   "raw_seqpacket_batch_item_work_pingpong/" + args);
+        netipc::bench::print_ratio(reporter, "raw-item-work/raw batch/" + args,
+                                   "raw_seqpacket_batch_item_work_pingpong/" + args,
                                    "raw_seqpacket_batch_pingpong/" + args);
     }
     benchmark::Shutdown();
