@@ -9,7 +9,8 @@
 // the item limit set to the item count and once with no limit (the
 // builder's default directory reservation): a payload that fits its buffer
 // once compacted must never fail with overflow, and both must give the
-// same bytes.
+// same bytes. And the fast path for fixed-size items (BatchView::uniform)
+// must recognise exactly the directories a one-by-one model calls uniform.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -56,6 +57,24 @@ wire::Bytes model_item(wire::Bytes payload, std::uint32_t item_count, std::uint3
     return payload.subspan(std::size_t{item_count} * entry_size + offset, length);
 }
 
+// The length of every item when the directory is exactly the one-pass
+// layout of equal items (entry i = {i * align8(length), length}); nullopt
+// otherwise and for an empty directory.
+std::optional<std::uint32_t> model_uniform_length(wire::Bytes payload, std::uint32_t item_count) {
+    if (item_count == 0) {
+        return std::nullopt;
+    }
+    const auto length = fuzz::read_at<std::uint32_t>(payload, 4);
+    const std::uint64_t stride = wire::align8(length);
+    for (std::uint32_t i = 0; i < item_count; ++i) {
+        if (fuzz::read_at<std::uint32_t>(payload, i * entry_size) != i * stride
+            || fuzz::read_at<std::uint32_t>(payload, i * entry_size + 4) != length) {
+            return std::nullopt;
+        }
+    }
+    return length;
+}
+
 bool same_bytes(wire::Bytes a, wire::Bytes b) {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
@@ -66,6 +85,23 @@ std::size_t canonical_size(const wire::BatchView& batch) {
         size += wire::align8(batch[i].size());
     }
     return size;
+}
+
+// BatchView::uniform<ItemLength>() is engaged exactly when the model says
+// the directory is the one-pass layout of ItemLength-byte items, and then
+// gives the items the directory gives.
+template <std::size_t ItemLength>
+void check_uniform(const wire::BatchView& batch, std::optional<std::uint32_t> model_length) {
+    const auto uniform = batch.uniform<ItemLength>();
+    NETIPC_FUZZ_CHECK(uniform.has_value() == (model_length == ItemLength));
+    if (!uniform) {
+        return;
+    }
+    NETIPC_FUZZ_CHECK(uniform->size() == batch.size());
+    for (std::uint32_t i = 0; i < batch.size(); ++i) {
+        NETIPC_FUZZ_CHECK((*uniform)[i].data() == batch[i].data()
+                          && (*uniform)[i].size() == batch[i].size());
+    }
 }
 
 // Builds the batch again without an item limit, so the builder starts from
@@ -146,6 +182,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto past_end = batch->at(item_count);
     NETIPC_FUZZ_CHECK(!past_end && past_end.error().code == Errc::out_of_bounds);
 
+    const auto uniform_length = model_uniform_length(payload, item_count);
+    check_uniform<8>(*batch, uniform_length);
+    check_uniform<5>(*batch, uniform_length);
     check_rebuild(*batch);
     return 0;
 }
