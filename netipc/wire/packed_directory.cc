@@ -161,6 +161,19 @@ bool ends_past(const DirectoryEntry& entry, std::uint32_t limit) noexcept {
 constexpr std::uint32_t entries_per_vector = sizeof(U32x4) / directory_entry_size;
 constexpr std::uint32_t entries_per_step = 2 * entries_per_vector;
 
+// Entries i .. i + 3 as two vectors of two entries each.
+struct FourEntries {
+    U32x4 first;
+    U32x4 second;
+};
+FourEntries load_four(const std::byte* entries, std::uint32_t i) noexcept {
+    FourEntries four{};
+    const std::byte* at = entries + std::size_t{i} * directory_entry_size;
+    std::memcpy(&four.first, at, sizeof(four.first));
+    std::memcpy(&four.second, at + sizeof(four.first), sizeof(four.second));
+    return four;
+}
+
 // The lanes of two entries {offset, length, offset, length} that are bad:
 // all ones where an entry's end wraps the u32 or passes `limits`.
 U32x4 bad_lanes(U32x4 pair, U32x4 limits) noexcept {
@@ -180,11 +193,7 @@ bool any_bad_entry(const std::byte* entries, std::uint32_t count, std::uint32_t 
     U32x4 bad{};
     std::uint32_t i = 0;
     for (; i + entries_per_step <= count; i += entries_per_step) {
-        U32x4 first;
-        U32x4 second;
-        const std::byte* step = entries + std::size_t{i} * directory_entry_size;
-        std::memcpy(&first, step, sizeof(first));
-        std::memcpy(&second, step + sizeof(first), sizeof(second));
+        const auto [first, second] = load_four(entries, i);
         offset_bits |= first | second;
         bad |= bad_lanes(first, limits) | bad_lanes(second, limits);
     }
@@ -227,11 +236,7 @@ bool is_uniform(const std::byte* entries, std::uint32_t count, std::uint32_t lim
     U32x4 differ{};
     std::uint32_t i = 0;
     for (; i + entries_per_step <= count; i += entries_per_step) {
-        U32x4 pair_one;
-        U32x4 pair_two;
-        const std::byte* at = entries + std::size_t{i} * directory_entry_size;
-        std::memcpy(&pair_one, at, sizeof(pair_one));
-        std::memcpy(&pair_two, at + sizeof(pair_one), sizeof(pair_two));
+        const auto [pair_one, pair_two] = load_four(entries, i);
         differ |= (pair_one ^ expected) | (pair_two ^ (expected + step));
         expected += step + step;
     }
