@@ -154,7 +154,7 @@ void check_wait(const ShmRegion& region, ShmDirection direction, wire::Bytes fil
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     Fixture& f = fixture();
     const ShmGeometry& created = f.region().geometry();
-    std::vector<std::byte> contents(created.file_size);
+    std::vector<std::byte> contents(created.region_size);
     std::memcpy(contents.data(), data, std::min<std::size_t>(size, contents.size()));
     NETIPC_FUZZ_CHECK(::pwrite(f.file(), contents.data(), contents.size(), 0)
                       == static_cast<ssize_t>(contents.size()));

@@ -38,7 +38,7 @@ TEST_CASE("SHM geometry reproduces the captured 4096/65536 session", "[transport
     CHECK(geometry->request_capacity == 4160);
     CHECK(geometry->response_offset == 4224);
     CHECK(geometry->response_capacity == 65600);
-    CHECK(geometry->file_size == 69824);
+    CHECK(geometry->region_size == 69824);
 }
 
 TEST_CASE("SHM geometry rounds every area to 64 bytes", "[transport][shm]") {
@@ -47,19 +47,19 @@ TEST_CASE("SHM geometry rounds every area to 64 bytes", "[transport][shm]") {
     CHECK(exact->request_capacity == 64);
     CHECK(exact->response_capacity == 64);
     CHECK(exact->response_offset == 128);
-    CHECK(exact->file_size == 192);
+    CHECK(exact->region_size == 192);
 
     const auto odd = shm_geometry(1, 33);
     REQUIRE(odd);
     CHECK(odd->request_capacity == 64);
     CHECK(odd->response_capacity == 128);
-    CHECK(odd->file_size == 64 + 64 + 128);
+    CHECK(odd->region_size == 64 + 64 + 128);
 }
 
 TEST_CASE("SHM geometry is usable at compile time", "[transport][shm]") {
     constexpr auto geometry = shm_geometry(4096, 65536);
     STATIC_REQUIRE(geometry.has_value());
-    STATIC_REQUIRE(geometry->file_size == 69824);
+    STATIC_REQUIRE(geometry->region_size == 69824);
 }
 
 TEST_CASE("SHM geometry that overflows the u32 header fields is rejected", "[transport][shm]") {

@@ -360,7 +360,8 @@ TEST_CASE("attach accepts a region sized for larger ceilings than negotiated",
     CHECK(copy_of(received->message) == request);
 
     // A file longer than its areas is fine too.
-    REQUIRE(::truncate(path.c_str(), static_cast<off_t>(server->geometry().file_size + 4096)) == 0);
+    REQUIRE(::truncate(path.c_str(), static_cast<off_t>(server->geometry().region_size + 4096))
+            == 0);
     CHECK(ShmRegion::attach(path, 1024, 4096).has_value());
 }
 

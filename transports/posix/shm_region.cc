@@ -233,7 +233,7 @@ Result<void> check_attached_geometry(const ShmGeometry& found, const ShmGeometry
         || found.response_capacity < needed.response_capacity) {
         return fail(Errc::bad_layout, "SHM region areas are smaller than the negotiated ceilings");
     }
-    if (std::max(request_end, response_end) > found.file_size) {
+    if (std::max(request_end, response_end) > found.region_size) {
         return fail(Errc::truncated, "SHM region file is shorter than its areas");
     }
     return {};
@@ -263,7 +263,7 @@ Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t reque
         (void)::unlink(path.c_str());
         return std::unexpected(error);
     };
-    if (const int err = retry_fallocate(fd.get(), geometry->file_size); err != 0) {
+    if (const int err = retry_fallocate(fd.get(), geometry->region_size); err != 0) {
         return abandon(Error{Errc::os_error, err,
                              "allocation stage: fallocate() could not reserve the SHM region"});
     }
@@ -271,7 +271,7 @@ Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t reque
     if (::fstat(fd.get(), &info) != 0) {
         return abandon(Error{Errc::os_error, errno, "fstat() of the new SHM region failed"});
     }
-    auto mapping = map_fd(fd.get(), geometry->file_size);
+    auto mapping = map_fd(fd.get(), geometry->region_size);
     if (!mapping) {
         return abandon(mapping.error());
     }
@@ -299,7 +299,7 @@ Result<ShmRegion> ShmRegion::create(const std::string& path, std::uint32_t reque
 
     // fallocate() already gives zeros; zeroing anyway keeps the "all live
     // fields start at zero" guarantee independent of the filesystem.
-    std::memset(region.base(), 0, static_cast<std::size_t>(geometry->file_size));
+    std::memset(region.base(), 0, static_cast<std::size_t>(geometry->region_size));
     ShmRegionHeader header{};
     header.owner_pid = static_cast<std::uint32_t>(region.owner_pid_);
     header.owner_generation = region.owner_generation_;

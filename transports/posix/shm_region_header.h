@@ -20,6 +20,7 @@
 
 #include "netipc/error.h"
 #include "netipc/wire/layout.h"
+#include "transports/shm_areas.h"
 
 namespace netipc::transports {
 
@@ -28,9 +29,9 @@ inline constexpr std::uint16_t shm_region_version = 3;
 inline constexpr std::uint16_t shm_region_header_len = 64;
 // Every area of the region starts on this boundary and has a size that is a
 // multiple of it (one cache line: the two areas never share a line).
-inline constexpr std::uint32_t shm_region_alignment = 64;
+inline constexpr std::uint32_t shm_region_alignment = shm_area_alignment;
 // Each area holds one whole message, outer 32-byte envelope header included.
-inline constexpr std::uint32_t shm_message_header_len = 32;
+inline constexpr std::uint32_t shm_message_header_len = shm_area_message_header_len;
 // Spin iterations before a waiter blocks on the futex (the reference default).
 inline constexpr std::uint32_t shm_default_spin_tries = 128;
 
@@ -112,46 +113,15 @@ static_assert(shm_offsets::resp_signal % std::atomic_ref<std::uint32_t>::require
 static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free);
 static_assert(std::atomic_ref<std::uint32_t>::is_always_lock_free);
 
-// Where the two areas of a region lie, all in bytes from the region start.
-struct ShmGeometry {
-    std::uint32_t request_offset = 0;
-    std::uint32_t request_capacity = 0;
-    std::uint32_t response_offset = 0;
-    std::uint32_t response_capacity = 0;
-    std::uint64_t file_size = 0;
+// Where the two areas of a region lie (transports/shm_areas.h).
+using ShmGeometry = ShmAreas;
 
-    friend constexpr bool operator==(const ShmGeometry&, const ShmGeometry&) = default;
-};
-
-constexpr std::uint64_t shm_align_up(std::uint64_t value) noexcept {
-    return (value + (shm_region_alignment - 1)) & ~std::uint64_t{shm_region_alignment - 1};
-}
-
-// The geometry both peers derive from the agreed payload ceilings (bytes of
-// payload per message, per direction): each area holds one message of
-// 32 header bytes plus the ceiling, rounded up to 64; the request area
-// follows the header, the response area follows the request area.
-// Fails with Errc::limit_exceeded when an offset or capacity would not fit
-// the header's u32 fields.
+// The geometry both peers derive from the agreed payload ceilings: the
+// areas behind the 64-byte header. Errc::limit_exceeded when an offset or
+// capacity would not fit the header's u32 fields.
 constexpr Result<ShmGeometry> shm_geometry(std::uint32_t request_payload_ceiling,
                                            std::uint32_t response_payload_ceiling) noexcept {
-    const std::uint64_t request_capacity =
-        shm_align_up(std::uint64_t{shm_message_header_len} + request_payload_ceiling);
-    const std::uint64_t response_capacity =
-        shm_align_up(std::uint64_t{shm_message_header_len} + response_payload_ceiling);
-    const std::uint64_t request_offset = shm_align_up(shm_region_header_len);
-    const std::uint64_t response_offset = shm_align_up(request_offset + request_capacity);
-    constexpr std::uint64_t u32_max = 0xffffffffU;
-    if (request_capacity > u32_max || response_capacity > u32_max || response_offset > u32_max) {
-        return fail(Errc::limit_exceeded, "SHM region geometry does not fit its u32 header fields");
-    }
-    return ShmGeometry{
-        .request_offset = static_cast<std::uint32_t>(request_offset),
-        .request_capacity = static_cast<std::uint32_t>(request_capacity),
-        .response_offset = static_cast<std::uint32_t>(response_offset),
-        .response_capacity = static_cast<std::uint32_t>(response_capacity),
-        .file_size = response_offset + response_capacity,
-    };
+    return shm_areas(shm_region_header_len, request_payload_ceiling, response_payload_ceiling);
 }
 
 } // namespace netipc::transports

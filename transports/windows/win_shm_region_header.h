@@ -20,6 +20,7 @@
 
 #include "netipc/error.h"
 #include "netipc/wire/layout.h"
+#include "transports/shm_areas.h"
 
 namespace netipc::transports {
 
@@ -27,9 +28,9 @@ inline constexpr std::uint32_t win_shm_region_magic = 0x4e535748; // "NSWH" read
 inline constexpr std::uint32_t win_shm_region_version = 3;
 inline constexpr std::uint32_t win_shm_region_header_len = 128;
 // Both areas start on a cache line and span whole cache lines.
-inline constexpr std::uint32_t win_shm_region_alignment = 64;
+inline constexpr std::uint32_t win_shm_region_alignment = shm_area_alignment;
 // Each area holds one whole message, its 32-byte envelope header included.
-inline constexpr std::uint32_t win_shm_message_header_len = 32;
+inline constexpr std::uint32_t win_shm_message_header_len = shm_area_message_header_len;
 // Sequence checks before a SHM_HYBRID waiter sleeps on its event: higher than
 // POSIX's 128 because a Windows kernel wait and wake cost more.
 inline constexpr std::uint32_t win_shm_default_spin_tries = 1024;
@@ -111,46 +112,15 @@ static_assert(win_shm_offsets::req_len % std::atomic_ref<std::uint32_t>::require
 static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free);
 static_assert(std::atomic_ref<std::uint32_t>::is_always_lock_free);
 
-// Where the two areas of a region lie, in bytes from the region start.
-struct WinShmGeometry {
-    std::uint32_t request_offset = 0;
-    std::uint32_t request_capacity = 0;
-    std::uint32_t response_offset = 0;
-    std::uint32_t response_capacity = 0;
-    std::uint64_t region_size = 0;
+// Where the two areas of a region lie (transports/shm_areas.h).
+using WinShmGeometry = ShmAreas;
 
-    friend constexpr bool operator==(const WinShmGeometry&, const WinShmGeometry&) = default;
-};
-
-constexpr std::uint64_t win_shm_align_up(std::uint64_t value) noexcept {
-    return (value + (win_shm_region_alignment - 1)) & ~std::uint64_t{win_shm_region_alignment - 1};
-}
-
-// The geometry a server creates for the agreed payload ceilings: each area
-// holds one message (32 header bytes plus the ceiling) rounded up to a cache
-// line; the request area follows the header, the response area follows the
-// request area. Errc::limit_exceeded when a value would not fit its u32
-// header field.
+// The geometry a server creates for the agreed payload ceilings: the areas
+// behind the 128-byte header. Errc::limit_exceeded when a value would not
+// fit its u32 header field.
 constexpr Result<WinShmGeometry> win_shm_geometry(std::uint32_t request_payload_ceiling,
                                                   std::uint32_t response_payload_ceiling) noexcept {
-    const std::uint64_t request_capacity =
-        win_shm_align_up(std::uint64_t{win_shm_message_header_len} + request_payload_ceiling);
-    const std::uint64_t response_capacity =
-        win_shm_align_up(std::uint64_t{win_shm_message_header_len} + response_payload_ceiling);
-    const std::uint64_t request_offset = win_shm_align_up(win_shm_region_header_len);
-    const std::uint64_t response_offset = win_shm_align_up(request_offset + request_capacity);
-    constexpr std::uint64_t u32_max = 0xffffffffU;
-    if (request_capacity > u32_max || response_capacity > u32_max || response_offset > u32_max) {
-        return fail(Errc::limit_exceeded,
-                    "Windows SHM region geometry does not fit its u32 header fields");
-    }
-    return WinShmGeometry{
-        .request_offset = static_cast<std::uint32_t>(request_offset),
-        .request_capacity = static_cast<std::uint32_t>(request_capacity),
-        .response_offset = static_cast<std::uint32_t>(response_offset),
-        .response_capacity = static_cast<std::uint32_t>(response_capacity),
-        .region_size = response_offset + response_capacity,
-    };
+    return shm_areas(win_shm_region_header_len, request_payload_ceiling, response_payload_ceiling);
 }
 
 // Checks the geometry an attaching client reads from a server's header. The
