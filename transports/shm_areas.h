@@ -23,7 +23,10 @@ struct ShmAreas {
     std::uint32_t request_capacity = 0;
     std::uint32_t response_offset = 0;
     std::uint32_t response_capacity = 0;
-    std::uint64_t region_size = 0; // where the response area, the last, ends
+    // The bytes the region spans: as laid out, where the response area
+    // ends; as found by an attaching peer, the file or mapping it checked
+    // the areas against (which may be longer).
+    std::uint64_t region_size = 0;
 
     friend constexpr bool operator==(const ShmAreas&, const ShmAreas&) = default;
 };
