@@ -570,14 +570,17 @@ private:
     // check per item) and hands it to `on_item(index, view)`.
     template <class Items, class OnItem>
     static Result<void> visit_responses(const Items& items, OnItem& on_item) {
-        for (std::uint32_t i = 0; i < items.size(); ++i) {
+        Result<void> visited;
+        in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
             auto view = C::decode_response(items[i]);
             if (!view) {
-                return std::unexpected(view.error());
+                visited = std::unexpected(view.error());
+                return false;
             }
             on_item(i, *view);
-        }
-        return {};
+            return true;
+        });
+        return visited;
     }
 
     // Answers the request items of a batch (a wire::BatchView, or a
@@ -591,16 +594,52 @@ private:
         if (!batch) {
             return not_built(batch.error());
         }
-        for (std::uint32_t i = 0; i < items.size(); ++i) {
+        Answer failed = 0;
+        const bool all = in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
             auto length = answer_single(items[i], handler, batch->item(i));
             if (!length) {
-                return length;
+                failed = length;
+                return false;
             }
             if (*length != C::fixed_response_size) {
-                return not_built(off_fixed_size().error());
+                failed = not_built(off_fixed_size().error());
+                return false;
             }
+            return true;
+        });
+        if (!all) {
+            return failed;
         }
         return batch->payload_length();
+    }
+
+    // Calls step(i) for i = 0, 1, ... count - 1 until one returns false;
+    // whether none did. The per-item loops of a batch run through here, four
+    // indices at a time: a group of constant length is unrolled completely,
+    // so the loop test and the index arithmetic are paid once per four items
+    // and a fixed-size codec's steps, once inlined, become straight-line
+    // loads and stores at constant offsets. For INCREMENT that took the
+    // batch/256 round trip from about 9 700 to 8 150 user-space instructions
+    // (callgrind, bench/uds_pingpong_bench). A plain loop with an exit per
+    // item cannot be unrolled (g++ ignores the pragma there).
+    template <class Step>
+    NETIPC_FORCE_INLINE static bool in_groups(std::uint32_t count, Step&& step) {
+        constexpr std::size_t group = 4;
+        std::size_t i = 0;
+        for (; i + group <= count; i += group) {
+#pragma GCC unroll 4
+            for (std::size_t k = 0; k < group; ++k) {
+                if (!step(static_cast<std::uint32_t>(i + k))) {
+                    return false;
+                }
+            }
+        }
+        for (; i < count; ++i) {
+            if (!step(static_cast<std::uint32_t>(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // Lays out the batch of `requests` in `room` (the payload part of the
@@ -613,16 +652,20 @@ private:
             if (!batch) {
                 return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
             }
-            for (std::uint32_t i = 0; i < count; ++i) {
+            Result<std::size_t> encoded_all = batch->payload_length();
+            in_groups(count, [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
                 auto encoded = C::encode_request(requests[i], batch->item(i));
                 if (!encoded) {
-                    return std::unexpected(encoded.error());
+                    encoded_all = std::unexpected(encoded.error());
+                    return false;
                 }
                 if (*encoded != C::fixed_request_size) {
-                    return off_fixed_size();
+                    encoded_all = off_fixed_size();
+                    return false;
                 }
-            }
-            return batch->payload_length();
+                return true;
+            });
+            return encoded_all;
         } else {
             auto batch = wire::BatchBuilder::sized(room, count);
             for (const auto& request : requests) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -739,6 +740,58 @@ TEST_CASE("a handler failing on one item of a batch fails the whole batch as INT
     CHECK(batch.error().code == Errc::internal);
     CHECK(answered == 0); // no item of a failed batch is handed out
     CHECK(server.join() == Errc::not_found);
+}
+
+// Batch items are handled four at a time (Session's in_groups): a batch of
+// nine has two whole groups and one item left over, and a failure inside a
+// group must stop the batch at that item.
+TEST_CASE("a batch of whole groups and a rest is answered in order, and stops at a failing item",
+          "[session][batch]") {
+    std::vector<std::uint64_t> handled; // what the server's handler was given
+    auto fails_on_six = [&handled](const codecs::IncrementView& request,
+                                   codecs::IncrementBuilder& out) {
+        handled.push_back(request.value);
+        if (request.value == 6) {
+            return Result<void>(fail(Errc::not_found, "the handler has no answer for 6"));
+        }
+        out.set(request.value + 1);
+        return Result<void>{};
+    };
+    ServerThread<codecs::Increment, decltype(fails_on_six)> server(
+        "batch-groups", 4096, server_config(), 2, fails_on_six);
+    auto session = LoopbackSession<codecs::Increment>::connect({"batch-groups", 4096},
+                                                               client_config(), soon());
+    REQUIRE(session.has_value());
+
+    const std::vector<std::uint64_t> whole{10, 11, 12, 13, 14, 15, 16, 17, 18};
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> answers;
+    REQUIRE(session
+                ->call_batch(
+                    std::span<const std::uint64_t>(whole),
+                    [&](std::uint32_t index, const codecs::IncrementView& view) {
+                        answers.emplace_back(index, view.value);
+                    },
+                    soon())
+                .has_value());
+    const std::vector<std::pair<std::uint32_t, std::uint64_t>> expected{
+        {0, 11}, {1, 12}, {2, 13}, {3, 14}, {4, 15}, {5, 16}, {6, 17}, {7, 18}, {8, 19}};
+    CHECK(answers == expected);
+
+    handled.clear();
+    answers.clear();
+    const std::vector<std::uint64_t> failing{1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const auto batch = session->call_batch(
+        std::span<const std::uint64_t>(failing),
+        [&](std::uint32_t index, const codecs::IncrementView& view) {
+            answers.emplace_back(index, view.value);
+        },
+        soon());
+    REQUIRE_FALSE(batch.has_value());
+    CHECK(batch.error().code == Errc::internal);
+    CHECK(answers.empty());
+    CHECK(server.join() == Errc::not_found);
+    // The items behind the failing one, in its group and after, never ran.
+    CHECK(handled == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6});
 }
 
 namespace {
