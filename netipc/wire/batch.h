@@ -10,7 +10,7 @@
 #include <span>
 
 #include "netipc/wire/packed_directory.h"
-#include "netipc/wire/u32_lanes.h"
+#include "netipc/wire/uniform_directory.h"
 
 namespace netipc::wire {
 
@@ -110,25 +110,11 @@ public:
 private:
     UniformBatch(std::byte* items, std::size_t length) noexcept : items_(items), length_(length) {}
 
-    // Entry i is {i * stride, ItemLength}; two entries per 16-byte store
-    // (u32_lanes.h), as this runs once per item of every batch sent. The
-    // caller checked that the offsets fit the u32s.
+    // Entry i is {i * stride, ItemLength} (uniform_directory.h). The caller
+    // checked that the offsets fit the u32s.
     static void write_directory(std::byte* directory, std::uint32_t item_count) noexcept {
-        constexpr auto length = static_cast<std::uint32_t>(ItemLength);
-        constexpr auto lane_stride = static_cast<std::uint32_t>(stride);
-        constexpr U32x4 step = {2 * lane_stride, 0, 2 * lane_stride, 0};
-        U32x4 pair = {0, length, lane_stride, length};
-        // Unrolled: the loop test cost more than the store it guards.
-        std::uint32_t i = 0;
-#pragma GCC unroll 4
-        for (; i + 2 <= item_count; i += 2) {
-            std::memcpy(directory + std::size_t{i} * directory_entry_size, &pair, sizeof(pair));
-            pair += step;
-        }
-        if (i < item_count) {
-            encode_unchecked(DirectoryEntry{pair[0], length},
-                             directory + std::size_t{i} * directory_entry_size);
-        }
+        write_uniform_directory(directory, item_count, static_cast<std::uint32_t>(ItemLength),
+                                static_cast<std::uint32_t>(stride));
     }
 
     std::byte* items_;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "netipc/wire/u32_lanes.h"
+#include "netipc/wire/uniform_directory.h"
 
 namespace netipc::wire {
 
@@ -231,23 +232,7 @@ bool is_uniform(const std::byte* entries, std::uint32_t count, std::uint32_t lim
             return false;
         }
     }
-    const U32x4 step = {2 * lane_stride, 0, 2 * lane_stride, 0};
-    U32x4 expected = {0, first.length, lane_stride, first.length};
-    U32x4 differ{};
-    // Unrolled: the loop test was a fifth of each step.
-    std::uint32_t i = 0;
-#pragma GCC unroll 4
-    for (; i + entries_per_step <= count; i += entries_per_step) {
-        const auto [pair_one, pair_two] = load_four(entries, i);
-        differ |= (pair_one ^ expected) | (pair_two ^ (expected + step));
-        expected += step + step;
-    }
-    bool rest_differs = false; // the last count % 4 entries, one by one
-    for (; i < count; ++i) {
-        const auto entry = load<DirectoryEntry>(entries + std::size_t{i} * directory_entry_size);
-        rest_differs |= entry.offset != i * stride || entry.length != first.length;
-    }
-    return (differ[0] | differ[1] | differ[2] | differ[3]) == 0 && !rest_differs;
+    return is_uniform_directory(entries, count, first.length, lane_stride);
 }
 
 } // namespace

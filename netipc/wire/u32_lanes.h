@@ -11,5 +11,8 @@
 namespace netipc::wire {
 
 using U32x4 = std::uint32_t __attribute__((vector_size(16)));
+// Eight lanes, for code compiled for AVX2 only (uniform_directory.h): in
+// plain x86-64 code g++ splits it into pairs of U32x4 operations.
+using U32x8 = std::uint32_t __attribute__((vector_size(32)));
 
 } // namespace netipc::wire
