@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -182,10 +183,30 @@ TEST_CASE("server arguments: the duration is optional and defaults to 30 s") {
     CHECK(refused({"/tmp"}, server_args) == "expected 2 to 3 arguments, got 1");
 }
 
-TEST_CASE("/proc CPU time is read for a live process and refused for a missing one") {
+TEST_CASE("a process's CPU time is read while it lives and refused for a missing one") {
     const auto own = process_cpu_seconds(::getpid());
     REQUIRE(own);
     CHECK(own.value_or(-1) >= 0);
     // Above Linux's largest pid_max (2^22): no such process.
     CHECK_FALSE(process_cpu_seconds(0x7FFFFFFF));
+    CHECK_FALSE(process_cpu_seconds(0));
+}
+
+TEST_CASE("a process's CPU time resolves well below /proc's 10 ms ticks") {
+    const auto before = process_cpu_seconds(::getpid());
+    REQUIRE(before);
+    // Burn one millisecond of CPU, as this process's own clock counts it:
+    // the loop ends on CPU used, not on time passed.
+    timespec start{};
+    REQUIRE(::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start) == 0);
+    const auto ns = [](const timespec& at) {
+        return (static_cast<std::int64_t>(at.tv_sec) * 1'000'000'000) + at.tv_nsec;
+    };
+    timespec now = start;
+    while (ns(now) - ns(start) < 1'000'000) {
+        REQUIRE(::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now) == 0);
+    }
+    const auto after = process_cpu_seconds(::getpid());
+    REQUIRE(after);
+    CHECK(after.value_or(0) - before.value_or(0) >= 0.001);
 }

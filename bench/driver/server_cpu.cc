@@ -1,73 +1,32 @@
 #include "bench/driver/server_cpu.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <array>
-#include <charconv>
-#include <cstdio>
-#include <string_view>
+#include <ctime>
 
 #include "bench/driver/pid_file.h"
 
 namespace netipc::bench::driver {
 
-namespace {
-
-// Field `index` (0-based) of the space-separated text after the command
-// name's closing parenthesis (which may itself hold spaces).
-std::optional<unsigned long long> stat_field(std::string_view stat, int index) {
-    const auto close = stat.rfind(')');
-    if (close == std::string_view::npos) {
-        return std::nullopt;
-    }
-    std::string_view rest = stat.substr(close + 1);
-    for (int field = 0;; ++field) {
-        const auto start = rest.find_first_not_of(' ');
-        if (start == std::string_view::npos) {
-            return std::nullopt;
-        }
-        rest.remove_prefix(start);
-        const auto end = std::min(rest.find(' '), rest.size());
-        if (field == index) {
-            unsigned long long value = 0;
-            // from_chars reads the range [first, last): no terminator needed.
-            // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage)
-            const auto [stop, error] = std::from_chars(rest.data(), rest.data() + end, value);
-            if (error != std::errc{} || stop != rest.data() + end) {
-                return std::nullopt;
-            }
-            return value;
-        }
-        rest.remove_prefix(end);
-    }
-}
-
-} // namespace
-
 std::optional<double> process_cpu_seconds(pid_t pid) noexcept {
-    std::array<char, 64> path{};
-    (void)std::snprintf(path.data(), path.size(), "/proc/%d/stat", static_cast<int>(pid));
-    const int fd = ::open(path.data(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    // The process's CPU clock: every thread's time, the exited ones' too, in
+    // nanoseconds. /proc/<pid>/stat gives the same total in 10 ms ticks,
+    // against the 30-50 ms a server uses in a 3 s row at 1 000 requests/s.
+    // Linux pids are at most 2^22 (PID_MAX_LIMIT). The clock id holds the
+    // pid shifted left by three bits, so a larger value would wrap into
+    // another clock (0x7FFFFFFF into this process's own), and 0 means
+    // this process.
+    constexpr pid_t pid_max_limit = pid_t{1} << 22;
+    if (pid <= 0 || pid > pid_max_limit) {
         return std::nullopt;
     }
-    std::array<char, 1024> text{};
-    const ssize_t length = ::read(fd, text.data(), text.size() - 1);
-    ::close(fd);
-    if (length <= 0) {
+    clockid_t clock{};
+    if (::clock_getcpuclockid(pid, &clock) != 0) {
         return std::nullopt;
     }
-    // After the command name: state is field 0, utime 11 and stime 12
-    // (proc(5) numbers them 3, 14 and 15).
-    const std::string_view stat(text.data(), static_cast<std::size_t>(length));
-    const auto user = stat_field(stat, 11);
-    const auto system = stat_field(stat, 12);
-    const long ticks = ::sysconf(_SC_CLK_TCK);
-    if (!user || !system || ticks <= 0) {
-        return std::nullopt;
+    timespec now{};
+    if (::clock_gettime(clock, &now) != 0) {
+        return std::nullopt; // the process ended meanwhile
     }
-    return static_cast<double>(*user + *system) / static_cast<double>(ticks);
+    return static_cast<double>(now.tv_sec) + (static_cast<double>(now.tv_nsec) / 1e9);
 }
 
 ServerCpu::ServerCpu(const std::string& run_dir, const std::string& service)

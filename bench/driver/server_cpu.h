@@ -1,6 +1,6 @@
 // The server's CPU time over a client's measured window, read from the
-// server process itself: /proc/<pid>/stat (user + system time of every
-// thread). A netipc server writes its PID to <run_dir>/<service>.pid while
+// server process itself: its CPU clock (clock_getcpuclockid(), the time of
+// every thread, in nanoseconds). A netipc server writes its PID to <run_dir>/<service>.pid while
 // it serves (pid_file.h); another implementation's server does not, and its
 // column is then left 0.0 for the runner to fill from SERVER_CPU_SEC or
 // from /proc itself, as the other drivers' harnesses do.
@@ -13,10 +13,9 @@
 
 namespace netipc::bench::driver {
 
-// Total CPU seconds (user + system) /proc reports for `pid`, or nullopt
-// when the process is gone or its stat line cannot be parsed. Reads into a
-// stack buffer: no allocation, so it may bracket an allocation-counted
-// window.
+// Total CPU seconds (user + system, every thread) of process `pid`, or
+// nullopt when the process is gone or its clock cannot be read. No
+// allocation, so it may bracket an allocation-counted window.
 std::optional<double> process_cpu_seconds(pid_t pid) noexcept;
 
 class ServerCpu {

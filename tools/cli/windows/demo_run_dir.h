@@ -22,7 +22,8 @@ namespace netipc::cli {
 
 class DemoRunDir {
 public:
-    // Creates `<temp>/<prefix>-<random hex>`, a name nobody has taken.
+    // Creates `<temp>/<prefix>-<random 64-bit number>`, a name nobody has
+    // taken (up to 100 draws).
     static std::expected<DemoRunDir, Error> create(std::string_view prefix);
 
     DemoRunDir(DemoRunDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
