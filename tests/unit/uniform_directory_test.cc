@@ -4,10 +4,10 @@
 // check must notice a change to any byte.
 #include "netipc/wire/uniform_directory.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -69,7 +69,7 @@ TEST_CASE("every lane width writes the uniform directory byte for byte", "[wire]
                 // A guard entry behind the directory: nothing is written past it.
                 std::vector<std::byte> out(expected.size() + directory_entry_size, std::byte{0xEE});
                 width.write(out.data(), count, length, stride);
-                CHECK(std::memcmp(out.data(), expected.data(), expected.size()) == 0);
+                CHECK(std::equal(expected.begin(), expected.end(), out.begin()));
                 CHECK(out.back() == std::byte{0xEE});
                 CHECK(out[expected.size()] == std::byte{0xEE});
             }
