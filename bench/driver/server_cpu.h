@@ -1,9 +1,10 @@
 // The server's CPU time over a client's measured window, read from the
 // server process itself: its CPU clock (clock_getcpuclockid(), the time of
-// every thread, in nanoseconds). A netipc server writes its PID to <run_dir>/<service>.pid while
-// it serves (pid_file.h); another implementation's server does not, and its
-// column is then left 0.0 for the runner to fill from SERVER_CPU_SEC or
-// from /proc itself, as the other drivers' harnesses do.
+// every thread, in nanoseconds). A netipc server writes its PID to
+// <run_dir>/<service>.pid while it serves (pid_file.h); another
+// implementation's server does not, and its column is then left 0.0 for the
+// runner to fill from SERVER_CPU_SEC or from /proc itself, as the other
+// drivers' harnesses do.
 #pragma once
 
 #include <sys/types.h>
