@@ -570,17 +570,23 @@ private:
     // check per item) and hands it to `on_item(index, view)`.
     template <class Items, class OnItem>
     static Result<void> visit_responses(const Items& items, OnItem& on_item) {
-        Result<void> visited;
-        in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
+        // The failure is kept as a plain struct and wrapped once at the end:
+        // assigning a Result in the loop would add its own branches to
+        // every step.
+        Error failure;
+        const bool all = in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
             auto view = C::decode_response(items[i]);
             if (!view) {
-                visited = std::unexpected(view.error());
+                failure = view.error();
                 return false;
             }
             on_item(i, *view);
             return true;
         });
-        return visited;
+        if (!all) {
+            return std::unexpected(failure);
+        }
+        return {};
     }
 
     // Answers the request items of a batch (a wire::BatchView, or a
@@ -594,21 +600,21 @@ private:
         if (!batch) {
             return not_built(batch.error());
         }
-        Answer failed = 0;
+        Failure failure; // see visit_responses()
         const bool all = in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
             auto length = answer_single(items[i], handler, batch->item(i));
             if (!length) {
-                failed = length;
+                failure = length.error();
                 return false;
             }
             if (*length != C::fixed_response_size) {
-                failed = not_built(off_fixed_size().error());
+                failure = not_built(off_fixed_size().error()).error();
                 return false;
             }
             return true;
         });
         if (!all) {
-            return failed;
+            return std::unexpected(failure);
         }
         return batch->payload_length();
     }
@@ -652,20 +658,23 @@ private:
             if (!batch) {
                 return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
             }
-            Result<std::size_t> encoded_all = batch->payload_length();
-            in_groups(count, [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
+            Error failure; // see visit_responses()
+            const bool all = in_groups(count, [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
                 auto encoded = C::encode_request(requests[i], batch->item(i));
                 if (!encoded) {
-                    encoded_all = std::unexpected(encoded.error());
+                    failure = encoded.error();
                     return false;
                 }
                 if (*encoded != C::fixed_request_size) {
-                    encoded_all = off_fixed_size();
+                    failure = off_fixed_size().error();
                     return false;
                 }
                 return true;
             });
-            return encoded_all;
+            if (!all) {
+                return std::unexpected(failure);
+            }
+            return batch->payload_length();
         } else {
             auto batch = wire::BatchBuilder::sized(room, count);
             for (const auto& request : requests) {
