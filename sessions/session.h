@@ -574,7 +574,7 @@ private:
         // assigning a Result in the loop would add its own branches to
         // every step.
         Error failure;
-        const bool all = in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
+        const bool all = in_groups(items.size(), [&](std::uint32_t i) {
             auto view = C::decode_response(items[i]);
             if (!view) {
                 failure = view.error();
@@ -601,7 +601,7 @@ private:
             return not_built(batch.error());
         }
         Failure failure; // see visit_responses()
-        const bool all = in_groups(items.size(), [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
+        const bool all = in_groups(items.size(), [&](std::uint32_t i) {
             auto length = answer_single(items[i], handler, batch->item(i));
             if (!length) {
                 failure = length.error();
@@ -627,7 +627,10 @@ private:
     // loads and stores at constant offsets. For INCREMENT that took the
     // batch/256 round trip from about 9 700 to 8 150 user-space instructions
     // (callgrind, bench/uds_pingpong_bench). A plain loop with an exit per
-    // item cannot be unrolled (g++ ignores the pragma there).
+    // item cannot be unrolled (g++ ignores the pragma there). The steps are
+    // small lambdas that g++ inlines at -O2 unforced; forcing them would
+    // also copy each step, and its branches, into both loops of an
+    // unoptimised build.
     template <class Step>
     NETIPC_FORCE_INLINE static bool in_groups(std::uint32_t count, Step&& step) {
         constexpr std::size_t group = 4;
@@ -659,7 +662,7 @@ private:
                 return fail(Errc::message_too_large, "batch exceeds the request payload ceiling");
             }
             Error failure; // see visit_responses()
-            const bool all = in_groups(count, [&](std::uint32_t i) NETIPC_FORCE_INLINE_LAMBDA {
+            const bool all = in_groups(count, [&](std::uint32_t i) {
                 auto encoded = C::encode_request(requests[i], batch->item(i));
                 if (!encoded) {
                     failure = encoded.error();
