@@ -157,6 +157,8 @@ TEST_CASE(
     connecting.join();
 
     REQUIRE(connected.has_value());
+    INFO("refresh: " << (connected->has_value() ? "ok" : connected->error().detail) << " errno "
+                     << (connected->has_value() ? 0 : connected->error().sys_errno));
     REQUIRE(connected->has_value());
     CHECK(client->call(41)->value == 42);
     const auto stats = (*server)->stats();
