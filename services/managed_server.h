@@ -57,6 +57,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -294,6 +295,12 @@ private:
     }
 
     void accept_loop() {
+        // The next handshake's own abort signal, so that it alone can be
+        // ended. It is made before its connection is accepted: when
+        // descriptors run out, the client then stays queued in the listener
+        // until they are back, instead of being accepted only to be hung up
+        // on for want of its signal.
+        std::optional<AbortSignal> next_handshake_abort;
         for (;;) {
             {
                 std::unique_lock lock(mutex_);
@@ -306,18 +313,19 @@ private:
                     return;
                 }
             }
+            if (!next_handshake_abort) {
+                auto made = AbortSignal::create();
+                if (!made) {
+                    back_off_after_accept_failure();
+                    continue;
+                }
+                next_handshake_abort.emplace(std::move(*made));
+            }
             auto connection = listener_.accept(Deadline::never(), &stop_signal_);
             if (!connection) {
                 if (connection.error().code == Errc::aborted) {
                     return;
                 }
-                back_off_after_accept_failure();
-                continue;
-            }
-            // The handshake's own abort signal, so that it alone can be ended.
-            auto handshake_abort = AbortSignal::create();
-            if (!handshake_abort) {
-                connection->close();
                 back_off_after_accept_failure();
                 continue;
             }
@@ -328,7 +336,8 @@ private:
             }
             ++active_;
             ++handshaking_;
-            auto& worker = workers_.emplace_back(std::move(*handshake_abort));
+            auto& worker = workers_.emplace_back(std::move(*next_handshake_abort));
+            next_handshake_abort.reset();
             worker.thread = std::thread([this, &worker, session_id = next_session_id_++,
                                          connection = std::move(*connection)]() mutable {
                 serve_session(worker, std::move(connection), session_id);

@@ -58,7 +58,9 @@ struct ServerStats {
     std::uint64_t requests_served = 0;    // messages answered OK (a batch counts once)
     std::uint64_t handler_failures = 0;   // answered INTERNAL_ERROR
     std::uint64_t sessions_failed = 0;    // ended by a protocol or transport error
-    std::uint64_t accept_failures = 0;    // listener errors (e.g. descriptor exhaustion)
+    std::uint64_t accept_failures = 0;    // listener errors, or no descriptor for the next
+                                          // handshake's abort signal (e.g. descriptor
+                                          // exhaustion); the client stays queued
     std::uint64_t peers_refused = 0;      // refused by the peer-credential check
 };
 

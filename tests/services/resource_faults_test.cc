@@ -147,7 +147,10 @@ TEST_CASE(
         connected = client->refresh();
     });
     // One descriptor to spare: the client's socket takes it (the connect
-    // comes first), so the server's accept meets EMFILE.
+    // comes first), so the server's accept meets EMFILE. The limit is set
+    // once the acceptor waits in poll() with the next handshake's abort
+    // signal already made, and the connecting thread waits on the latch
+    // (DescriptorLimit waits for that), so nothing else takes or frees one.
     std::optional<DescriptorLimit> one_left(std::in_place, 1);
     limit_in_place.count_down(); // first: a failed REQUIRE must not leave the thread waiting
     REQUIRE(one_left->active());

@@ -7,8 +7,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <optional>
+
+#include "tests/support/waiting_threads.h"
 
 namespace netipc::testing {
 
@@ -85,15 +89,29 @@ inline int lowest_free_descriptor() {
 
 // RLIMIT_NOFILE lowered so that only `spare` more descriptors can be made
 // (0: none), for tests of descriptor exhaustion (EMFILE).
+//
+// The limit caps descriptor numbers, so it is set from the lowest free one,
+// and that is counted only once every other thread waits in the kernel (see
+// waiting_threads.h): a thread caught making or closing a descriptor would
+// leave a number free that the count took as used. If other threads keep
+// running for 30 s, no limit is set (active() is false) and stderr says why.
 class DescriptorLimit {
 public:
-    explicit DescriptorLimit(int spare = 0)
-        : limit_(RLIMIT_NOFILE, static_cast<rlim_t>(lowest_free_descriptor() + spare)) {}
+    explicit DescriptorLimit(int spare = 0) {
+        if (!wait_until_other_threads_wait(std::chrono::seconds(30))) {
+            (void)std::fputs(
+                "DescriptorLimit: other threads of this process kept running, so "
+                "the free descriptors could not be counted; no limit set\n",
+                stderr);
+            return;
+        }
+        limit_.emplace(RLIMIT_NOFILE, static_cast<rlim_t>(lowest_free_descriptor() + spare));
+    }
 
-    [[nodiscard]] bool active() const noexcept { return limit_.active(); }
+    [[nodiscard]] bool active() const noexcept { return limit_ && limit_->active(); }
 
 private:
-    ResourceLimit limit_;
+    std::optional<ResourceLimit> limit_;
 };
 
 } // namespace netipc::testing
