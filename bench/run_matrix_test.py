@@ -1,12 +1,15 @@
 """Tests of bench/run-matrix's report arithmetic: how a comparison's ratio is
 formed from the passes (each pass's netipc row against the baseline row of
 the same pass), so a change there cannot quietly turn the published ratios
-back into ratios of medians or pair rows from different passes."""
+back into ratios of medians or pair rows from different passes; and how it
+reads a server's CPU time."""
 
 import importlib.machinery
 import importlib.util
 import os
+import subprocess
 import sys
+import time
 import unittest
 
 
@@ -91,6 +94,46 @@ class RatioLines(unittest.TestCase):
         self.assertEqual(cells[5], "0.80 (0.50-0.90)")
         # Same CPU percent on both sides: CPU per request is the inverse.
         self.assertEqual(cells[6], "1.25 (1.11-2.00)")
+
+
+class ServerCpu(unittest.TestCase):
+    """The CPU time the runner reads for a server it did not build (a client
+    of another implementation leaves the server column to it)."""
+
+    def test_another_process_is_read_in_nanoseconds(self):
+        # A child that burns 3 ms of CPU, says so, and waits for stdin to close.
+        child = subprocess.Popen(
+            [sys.executable, "-c",
+             "import sys, time\n"
+             "start = time.process_time()\n"
+             "while time.process_time() - start < 0.003: pass\n"
+             "print('burnt', flush=True)\n"
+             "sys.stdin.read()\n"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(child.stdout.readline().strip(), "burnt")
+            seconds = run_matrix.cpu_clock_seconds(child.pid)
+            self.assertIsNotNone(seconds)
+            self.assertGreaterEqual(seconds, 0.003)
+            # The runner's reading is that clock (it only grows).
+            self.assertGreaterEqual(run_matrix.proc_cpu_seconds(child.pid), seconds)
+        finally:
+            child.stdin.close()
+            child.wait()
+
+    def test_own_cpu_advances_below_a_tick(self):
+        before = run_matrix.proc_cpu_seconds(os.getpid())
+        start = time.process_time()
+        while time.process_time() - start < 0.002:
+            pass
+        spent = run_matrix.proc_cpu_seconds(os.getpid()) - before
+        # Ticks would read 0 or 10 ms here.
+        self.assertGreaterEqual(spent, 0.002)
+        self.assertLess(spent, 0.009)
+
+    def test_pids_the_kernel_cannot_have_are_not_read(self):
+        for pid in (0, -1, (1 << 22) + 1, 0x7FFFFFFF):
+            self.assertIsNone(run_matrix.cpu_clock_seconds(pid))
 
 
 if __name__ == "__main__":
