@@ -2,7 +2,6 @@
 // junk and stale files, and the start-up scan of one service's files.
 #include "transports/posix/shm_stale.h"
 
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,10 +12,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/resource_limit.h"
 #include "tests/transport/shm_test_support.h"
 #include "transports/posix/shm_region.h"
 
 using netipc::Errc;
+using netipc::testing::DescriptorLimit;
 using netipc::transports::classify_existing_region;
 using netipc::transports::process_alive;
 using netipc::transports::recover_region_path;
@@ -139,20 +140,18 @@ TEST_CASE("a region that cannot be opened for lack of descriptors is kept as in 
     const TempDir dir;
     const std::string path = dir.file("svc-0000000000000001.ipcshm");
     make_region_file(path, shm_test::dead_pid(), 7); // stale, if it could be read
-    // Lower the descriptor limit to the lowest free descriptor, so the next
-    // open() fails with EMFILE.
-    const int lowest_free = ::dup(0);
-    REQUIRE(lowest_free >= 0);
-    ::close(lowest_free);
-    rlimit previous{};
-    REQUIRE(::getrlimit(RLIMIT_NOFILE, &previous) == 0);
-    rlimit tight = previous;
-    tight.rlim_cur = static_cast<rlim_t>(lowest_free);
-    REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
-    const ShmRegionState state = classify_existing_region(path);
-    const auto recovered = recover_region_path(path);
-    REQUIRE(::setrlimit(RLIMIT_NOFILE, &previous) == 0);
+    // No descriptor left, so the next open() fails with EMFILE. No Catch
+    // assertion while the limit is in place (see DescriptorLimit's users).
+    bool limited = false;
+    ShmRegionState state{};
+    const auto recovered = [&] {
+        const DescriptorLimit none_left;
+        limited = none_left.active();
+        state = classify_existing_region(path);
+        return recover_region_path(path);
+    }();
 
+    REQUIRE(limited);
     CHECK(state == ShmRegionState::in_use_fd_exhausted);
     REQUIRE_FALSE(recovered);
     CHECK(recovered.error() == Errc::address_in_use);
