@@ -100,39 +100,53 @@ class ServerCpu(unittest.TestCase):
     """The CPU time the runner reads for a server it did not build (a client
     of another implementation leaves the server column to it)."""
 
-    def test_another_process_is_read_in_nanoseconds(self):
-        # A child that burns 3 ms of CPU, says so, and waits for stdin to close.
+    def test_another_process_is_read_to_the_nanosecond(self):
+        # A child that burns 3 ms of CPU, prints its own CPU time, and waits
+        # for stdin to close (using next to nothing more).
         child = subprocess.Popen(
             [sys.executable, "-c",
              "import sys, time\n"
              "start = time.process_time()\n"
              "while time.process_time() - start < 0.003: pass\n"
-             "print('burnt', flush=True)\n"
+             "print(time.process_time(), flush=True)\n"
              "sys.stdin.read()\n"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
-            self.assertEqual(child.stdout.readline().strip(), "burnt")
-            seconds = run_matrix.cpu_clock_seconds(child.pid)
-            self.assertIsNotNone(seconds)
-            self.assertGreaterEqual(seconds, 0.003)
-            # The runner's reading is that clock (it only grows).
-            self.assertGreaterEqual(run_matrix.proc_cpu_seconds(child.pid), seconds)
+            printed = float(child.stdout.readline())
+            seconds = run_matrix.cpu_seconds_reader(child.pid)()
+            # /proc's ticks would read at most `printed`, rounded down to
+            # 10 ms: below the window.
+            self.assertGreaterEqual(seconds, printed)
+            self.assertLess(seconds, printed + 0.005)
         finally:
             child.stdin.close()
             child.wait()
 
     def test_own_cpu_advances_below_a_tick(self):
-        before = run_matrix.proc_cpu_seconds(os.getpid())
+        read = run_matrix.cpu_seconds_reader(os.getpid())
+        before = read()
         start = time.process_time()
         while time.process_time() - start < 0.002:
             pass
-        spent = run_matrix.proc_cpu_seconds(os.getpid()) - before
+        spent = read() - before
         # Ticks would read 0 or 10 ms here.
         self.assertGreaterEqual(spent, 0.002)
         self.assertLess(spent, 0.009)
 
+    def test_without_the_clock_every_reading_comes_from_proc(self):
+        clock = run_matrix.cpu_clock_seconds
+        run_matrix.cpu_clock_seconds = lambda pid: None
+        try:
+            read = run_matrix.cpu_seconds_reader(os.getpid())
+        finally:
+            run_matrix.cpu_clock_seconds = clock
+        # Chosen once: the clock being back does not change the source.
+        seconds = read()
+        ticks = seconds * os.sysconf("SC_CLK_TCK")
+        self.assertAlmostEqual(ticks, round(ticks), places=6)
+
     def test_pids_the_kernel_cannot_have_are_not_read(self):
-        for pid in (0, -1, (1 << 22) + 1, 0x7FFFFFFF):
+        for pid in (0, -1, 1 << 22, 0x7FFFFFFF):
             self.assertIsNone(run_matrix.cpu_clock_seconds(pid))
 
 

@@ -384,8 +384,7 @@ TEST_CASE("a refresh publishes only after readers release their guards",
 TEST_CASE("a cache cannot be made without a descriptor for its client, and says why",
           "[services][cache]") {
     TempRunDir dir;
-    // No Catch assertion while the limit is in place (UBSan probes memory
-    // through a pipe(), which fails at EMFILE).
+    // No Catch assertion while the limit is in place (see DescriptorLimit).
     bool limited = false;
     auto refused = [&] {
         const netipc::testing::DescriptorLimit none_left;

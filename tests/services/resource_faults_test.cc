@@ -177,8 +177,7 @@ TEST_CASE("a client cannot be made without a descriptor for its abort signal, an
           "[services][faults][emfile]") {
     TempRunDir dir;
     const auto address = dir.address("inc");
-    // No Catch assertion while the limit is in place (UBSan probes memory
-    // through a pipe(), which fails at EMFILE).
+    // No Catch assertion while the limit is in place (see DescriptorLimit).
     bool limited = false;
     auto refused = [&] {
         const DescriptorLimit none_left;

@@ -141,7 +141,7 @@ TEST_CASE("a region that cannot be opened for lack of descriptors is kept as in 
     const std::string path = dir.file("svc-0000000000000001.ipcshm");
     make_region_file(path, shm_test::dead_pid(), 7); // stale, if it could be read
     // No descriptor left, so the next open() fails with EMFILE. No Catch
-    // assertion while the limit is in place (see DescriptorLimit's users).
+    // assertion while the limit is in place (see DescriptorLimit).
     bool limited = false;
     ShmRegionState state{};
     const auto recovered = [&] {

@@ -238,7 +238,7 @@ TEST_CASE("accept at the descriptor limit names it, and the client stays queued"
     REQUIRE(listener);
     auto client = UdsSeqpacket::connect(dir.address(), Deadline::after(30s));
     REQUIRE(client);
-    // No Catch assertion while the limit is in place (see the listen test).
+    // No Catch assertion while the limit is in place (see DescriptorLimit).
     bool limited = false;
     auto refused = [&] {
         const DescriptorLimit none_left;
@@ -284,9 +284,7 @@ TEST_CASE("connect at the descriptor limit names it", "[transport][uds]") {
 
 TEST_CASE("listen at the descriptor limit names it and leaves no file", "[transport][uds]") {
     TempRunDir dir;
-    // No Catch assertion while the limit is in place: under UBSan a Catch
-    // expression's vptr check probes memory through a pipe(), which fails at
-    // EMFILE and reads as an invalid object.
+    // No Catch assertion while the limit is in place (see DescriptorLimit).
     bool limited = false;
     auto refused = [&] {
         const DescriptorLimit none_left;

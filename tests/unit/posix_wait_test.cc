@@ -25,9 +25,7 @@ using netipc::Errc;
 using netipc::testing::DescriptorLimit;
 
 TEST_CASE("an abort signal that cannot get a descriptor names the limit", "[os]") {
-    // No Catch assertion while the limit is in place: under UBSan a virtual
-    // call's vptr check probes memory through a pipe(), which fails at
-    // EMFILE and reads as an invalid object.
+    // No Catch assertion while the limit is in place (see DescriptorLimit).
     bool limited = false;
     const auto refused = [&limited] {
         const DescriptorLimit none_left;

@@ -609,7 +609,8 @@ Result<UdsSeqpacket::Connection> UdsSeqpacket::Listener::accept(Deadline deadlin
         if (posix::raised(abort)) {
             return fail(Errc::aborted, "abort signal raised");
         }
-        // A blocking descriptor: see the header for how receives wait.
+        // The listener is non-blocking: accept4() returns at once, and the
+        // wait for a client is poll() below, which also watches `abort`.
         const int client = ::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
         if (client >= 0) {
             return Connection(posix::UniqueFd(client));

@@ -20,9 +20,10 @@ inline ThreadId this_thread_id() noexcept {
     return ::gettid();
 }
 
-// True when thread `tid` sleeps in the kernel (state S or D), false when it
-// runs; nothing when its state cannot be read.
-inline std::optional<bool> sleeps_in_kernel(ThreadId tid) {
+// The state letter of thread `tid` of this process (R running or runnable,
+// S asleep and interruptible, D asleep and not, ...); nothing when it
+// cannot be read.
+inline std::optional<char> thread_state(ThreadId tid) {
     std::ifstream file("/proc/self/task/" + std::to_string(tid) + "/stat");
     std::stringstream contents;
     contents << file.rdbuf();
@@ -33,8 +34,17 @@ inline std::optional<bool> sleeps_in_kernel(ThreadId tid) {
     if (name_end == std::string::npos || name_end + 2 >= stat.size()) {
         return std::nullopt;
     }
-    const char state = stat[name_end + 2];
-    return state == 'S' || state == 'D';
+    return stat[name_end + 2];
+}
+
+// True when thread `tid` sleeps in the kernel (state S or D), false when it
+// runs; nothing when its state cannot be read.
+inline std::optional<bool> sleeps_in_kernel(ThreadId tid) {
+    const auto state = thread_state(tid);
+    if (!state) {
+        return std::nullopt;
+    }
+    return *state == 'S' || *state == 'D';
 }
 
 } // namespace netipc::testing
