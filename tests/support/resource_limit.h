@@ -107,11 +107,12 @@ inline int lowest_free_descriptor() {
 class DescriptorLimit {
 public:
     explicit DescriptorLimit(int spare = 0) {
-        if (!other_threads_wait().has_value()) {
+        const auto waiting = wait_until_other_threads_wait(std::chrono::seconds(30));
+        if (!waiting) {
             refuse("the threads' states cannot be read from /proc/self/task");
             return;
         }
-        if (!wait_until_other_threads_wait(std::chrono::seconds(30))) {
+        if (!*waiting) {
             refuse("other threads of this process kept running for 30 s");
             return;
         }

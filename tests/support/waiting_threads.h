@@ -121,20 +121,15 @@ inline std::optional<bool> other_threads_wait() {
     return all_wait;
 }
 
-// Returns true once other_threads_wait() is true; false if it is not within
-// `bound` (a thread that keeps running), or at once if it cannot be known.
-inline bool wait_until_other_threads_wait(std::chrono::milliseconds bound) {
+// Waits until other_threads_wait() is true: true then, false if it is not
+// within `bound` (a thread that keeps running), nothing at once if it
+// cannot be known.
+inline std::optional<bool> wait_until_other_threads_wait(std::chrono::milliseconds bound) {
     const auto give_up = std::chrono::steady_clock::now() + bound;
     for (;;) {
         const auto waiting = other_threads_wait();
-        if (!waiting) {
-            return false;
-        }
-        if (*waiting) {
-            return true;
-        }
-        if (std::chrono::steady_clock::now() >= give_up) {
-            return false;
+        if (!waiting || *waiting || std::chrono::steady_clock::now() >= give_up) {
+            return waiting;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

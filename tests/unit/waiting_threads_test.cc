@@ -25,7 +25,7 @@ TEST_CASE("a thread blocked on a latch counts as waiting", "[support]") {
     std::latch release(1);
     std::jthread blocked([&] { release.wait(); });
     // Bounded only in case the helper is broken: the thread blocks at once.
-    CHECK(wait_until_other_threads_wait(30s));
+    CHECK(wait_until_other_threads_wait(30s) == true);
     release.count_down();
 }
 
@@ -44,7 +44,7 @@ TEST_CASE("a thread that runs does not count as waiting", "[support]") {
     const auto waiting = other_threads_wait();
     REQUIRE(waiting.has_value());
     CHECK_FALSE(*waiting);
-    CHECK_FALSE(wait_until_other_threads_wait(5ms));
+    CHECK(wait_until_other_threads_wait(5ms) == false);
     stop = true;
 }
 
@@ -99,5 +99,5 @@ TEST_CASE("a thread asleep in a blocking accept does not count as waiting", "[su
 TEST_CASE("with no other thread, the process counts as waiting", "[support]") {
     // Bounded, not a single look: a sanitizer's background thread wakes now
     // and then.
-    CHECK(wait_until_other_threads_wait(30s));
+    CHECK(wait_until_other_threads_wait(30s) == true);
 }
